@@ -1,0 +1,24 @@
+/*
+ * compress.h: gzip, once per page at push time. A compressor keeps its zlib state between
+ * pages (deflateReset), so compressing many pages allocates once.
+ */
+#ifndef RENDERER_COMPRESS_H
+#define RENDERER_COMPRESS_H
+
+#include <stdbool.h>
+
+#include "shared/buf.h"
+
+struct compressor;
+
+/* level 1..9. Returns NULL only if zlib cannot allocate its state. */
+struct compressor *compressor_new(int level);
+void compressor_free(struct compressor *c); /* NULL is a no-op */
+
+/* Appends a gzip member holding in to out. Returns 0, ERR_NOMEM or out->err. */
+int compress_gzip(struct compressor *c, struct slice in, struct buf *out);
+
+/* True for content types worth compressing (text/*, JSON, JS, SVG, XML, ...). */
+bool compress_worthwhile(const char *content_type);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * render.h: markdown (md4c, Obsidian flavour) to HTML. Pure: no I/O, no globals; link
+ * resolution is the caller's, through a callback, so the renderer needs no vault.
+ */
+#ifndef RENDERER_RENDER_H
+#define RENDERER_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "shared/buf.h"
+
+enum render_link_kind {
+	RENDER_LINK_WIKI,  /* [[target#frag|text]] or ![[...]] */
+	RENDER_LINK_MD,    /* [text](target) to a relative, non-URL target, already %-decoded */
+	RENDER_LINK_IMAGE, /* ![alt](target) to a relative target */
+};
+
+/* One link as written. Slices point into the markdown or a scratch buffer: valid for the callback. */
+struct render_link {
+	enum render_link_kind kind;
+	bool embed;          /* ![[...]] */
+	struct slice target; /* before '#', e.g. "Folder/Note" or "image.png"; empty for [[#H]] */
+	struct slice frag;   /* after the first '#', without it; empty if none */
+	struct slice text;   /* display text after '|', empty if none */
+};
+
+/*
+ * Resolves a link. On success appends the href (already percent-encoded, with any
+ * "#fragment") to url and returns 0; returns ERR_NOTFOUND for a missing or unpublished
+ * target, which renders as visibly unresolved text.
+ */
+typedef int render_resolve_fn(void *arg, const struct render_link *link, struct buf *url);
+
+/* Called by render_scan_links for each link in a note. */
+typedef void render_link_fn(void *arg, const struct render_link *link);
+
+struct render_opts {
+	bool strict_line_breaks; /* false: a single newline is <br> (Obsidian's default) */
+	render_resolve_fn *resolve;
+	void *arg;
+};
+
+/* What rendering learned about the note. Strings are heap copies; free with render_info_fini. */
+struct render_info {
+	char *first_h1; /* text of the first level-1 heading, or NULL */
+	size_t nlinks;
+	size_t nmissing; /* links that resolved ERR_NOTFOUND */
+};
+
+/*
+ * Renders md (the body, frontmatter already removed) as an HTML fragment appended to out.
+ * Headings get slug ids. Returns 0, ERR_NOMEM, or ERR_PROTO if md4c gave up; info may be NULL.
+ */
+int render_markdown(struct slice md, const struct render_opts *opts, struct buf *out,
+	struct render_info *info);
+void render_info_fini(struct render_info *info);
+
+/* Parses md without producing HTML and reports every link, embed and image. */
+int render_scan_links(struct slice md, render_link_fn *fn, void *arg);
+
+#endif
