@@ -100,7 +100,8 @@ $(B)/%.a:
 $(BIN)/ingestd: $(B)/ingestd/main.o $(LIB_INGESTD) $(LIB_RENDERER) $(LIB_SHARED)
 $(BIN)/frontd: $(B)/frontd/main.o $(LIB_FRONTD) $(LIB_SHARED)
 $(BIN)/folio: $(call obj,$(FOLIO_SRC)) $(LIBS_ALL)
-$(foreach t,$(TOOLS_SRC),$(eval $(BIN)/$(basename $(notdir $(t))): $(B)/$(t:.c=.o) $(LIBS_ALL)))
+# Single-file tools use only the libraries, never a daemon's archive.
+$(foreach t,$(TOOLS_SRC),$(eval $(BIN)/$(basename $(notdir $(t))): $(B)/$(t:.c=.o) $(LIB_RENDERER) $(LIB_SHARED)))
 
 $(PROGS):
 	@mkdir -p $(@D)
