@@ -50,7 +50,7 @@ SHARED_SRC   := $(wildcard shared/*.c)
 RENDERER_SRC := $(wildcard renderer/*.c)
 INGESTD_SRC  := $(filter-out ingestd/main.c,$(wildcard ingestd/*.c))
 FRONTD_SRC   := $(filter-out frontd/main.c,$(wildcard frontd/*.c))
-FOLIO_SRC    := $(wildcard tools/folio/*.c)
+FOLIO_SRC    := $(filter-out tools/folio/main.c,$(wildcard tools/folio/*.c))
 TOOLS_SRC    := $(wildcard tools/*.c)
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
@@ -59,19 +59,24 @@ LIB_SHARED   := $(B)/libshared.a
 LIB_RENDERER := $(B)/librenderer.a
 LIB_INGESTD  := $(B)/libingestd.a
 LIB_FRONTD   := $(B)/libfrontd.a
+LIB_FOLIO    := $(B)/libfolio.a
 LIBS_ALL     := $(LIB_INGESTD) $(LIB_FRONTD) $(LIB_RENDERER) $(LIB_SHARED)
 
 PROGS := $(BIN)/folio $(BIN)/ingestd $(BIN)/frontd $(patsubst tools/%.c,$(BIN)/%,$(TOOLS_SRC))
 
 UNIT_SRC   := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS  := $(patsubst %.c,$(B)/%,$(UNIT_SRC))
-FUZZ_REPLAY := $(B)/tests/fuzz/replay
+# Each tests/fuzz/fuzz_X.c is a libFuzzer target; under gcc it links with replay.c into
+# replay_X, which runs every file of tests/fuzz/corpus/X/ once (make test does).
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+REPLAY_BINS := $(patsubst %,$(B)/tests/fuzz/replay_%,$(FUZZ_NAMES))
 
 ALL_SRC := $(SHARED_SRC) $(RENDERER_SRC) $(INGESTD_SRC) $(FRONTD_SRC) ingestd/main.c \
-	frontd/main.c $(FOLIO_SRC) $(TOOLS_SRC) $(UNIT_SRC)
+	frontd/main.c tools/folio/main.c $(FOLIO_SRC) $(TOOLS_SRC) $(UNIT_SRC) $(FUZZ_SRC) $(wildcard tests/fuzz/replay.c)
 
-.PHONY: all deps demo test test-run unit integ check check-headers format format-check lint \
-	clean install bench
+.PHONY: all all-libs deps demo test test-run unit integ check check-headers format format-check \
+	lint clean install bench
 .DEFAULT_GOAL := all
 
 all: $(PROGS)
@@ -93,13 +98,14 @@ $(LIB_SHARED): $(call obj,$(SHARED_SRC))
 $(LIB_RENDERER): $(call obj,$(RENDERER_SRC))
 $(LIB_INGESTD): $(call obj,$(INGESTD_SRC))
 $(LIB_FRONTD): $(call obj,$(FRONTD_SRC))
+$(LIB_FOLIO): $(call obj,$(FOLIO_SRC))
 $(B)/%.a:
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(BIN)/ingestd: $(B)/ingestd/main.o $(LIB_INGESTD) $(LIB_RENDERER) $(LIB_SHARED)
 $(BIN)/frontd: $(B)/frontd/main.o $(LIB_FRONTD) $(LIB_SHARED)
-$(BIN)/folio: $(call obj,$(FOLIO_SRC)) $(LIBS_ALL)
+$(BIN)/folio: $(B)/tools/folio/main.o $(LIB_FOLIO) $(LIB_RENDERER) $(LIB_SHARED)
 # Single-file tools use only the libraries, never a daemon's archive.
 $(foreach t,$(TOOLS_SRC),$(eval $(BIN)/$(basename $(notdir $(t))): $(B)/$(t:.c=.o) $(LIB_RENDERER) $(LIB_SHARED)))
 
@@ -114,7 +120,7 @@ UNIT_LIBS_shared   := $(LIB_SHARED)
 UNIT_LIBS_renderer := $(LIB_RENDERER) $(LIB_SHARED)
 UNIT_LIBS_ingestd  := $(LIB_INGESTD) $(LIB_RENDERER) $(LIB_SHARED)
 UNIT_LIBS_frontd   := $(LIB_FRONTD) $(LIB_SHARED)
-UNIT_LIBS_tools    := $(LIBS_ALL)
+UNIT_LIBS_tools    := $(LIB_FOLIO) $(LIB_SHARED)
 define unit_rule
 $(B)/tests/unit/$(1)/%: $(B)/tests/unit/$(1)/%.o $(UNIT_LIBS_$(1))
 	@mkdir -p $$(@D)
@@ -122,6 +128,22 @@ $(B)/tests/unit/$(1)/%: $(B)/tests/unit/$(1)/%.o $(UNIT_LIBS_$(1))
 	$$(Q)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$< $(UNIT_LIBS_$(1)) $$(ALL_LIBS)
 endef
 $(foreach d,shared renderer ingestd frontd tools,$(eval $(call unit_rule,$(d))))
+
+$(B)/tests/fuzz/replay_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(LIBS_ALL)
+	@mkdir -p $(@D)
+	@$(if $(filter 0,$(V)),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(ALL_LIBS)
+
+# libFuzzer campaigns (clang): make fuzz-http, then run build/fuzz/fuzz_http corpus-dir
+fuzz-%: tests/fuzz/fuzz_%.c
+	@mkdir -p build/fuzz
+	$(MAKE) --no-print-directory MODE=fuzz-lib CC=clang \
+		CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -g -O1" all-libs
+	clang -std=c17 -D_GNU_SOURCE -I. $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-o build/fuzz/fuzz_$* $< build/fuzz-lib/libingestd.a build/fuzz-lib/libfrontd.a \
+		build/fuzz-lib/librenderer.a build/fuzz-lib/libshared.a $(ALL_LIBS)
+
+all-libs: $(LIBS_ALL)
 
 # Installs missing Debian packages (needs root or sudo); a no-op when all are present.
 deps:
@@ -133,8 +155,8 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory MODE=release all
 	$(Q)$(MAKE) --no-print-directory MODE=asan test-run
 
-test-run: $(PROGS) $(UNIT_BINS)
-	@FOLIO_BIN=$(BIN) FOLIO_BUILD=$(B) sh tests/run.sh $(UNIT_BINS)
+test-run: $(PROGS) $(UNIT_BINS) $(REPLAY_BINS)
+	@FOLIO_BIN=$(BIN) FOLIO_BUILD=$(B) FOLIO_REPLAY="$(REPLAY_BINS)" sh tests/run.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)
 	@FOLIO_BIN=$(BIN) FOLIO_BUILD=$(B) FOLIO_SKIP_INTEG=1 sh tests/run.sh $(UNIT_BINS)

@@ -38,9 +38,16 @@ for t in "$@"; do
 	run_suite "$(basename "$t")" "$t"
 done
 
+# Corpus replay: every saved fuzz input runs once through its target under the sanitizers.
+for r in ${FOLIO_REPLAY:-}; do
+	name=${r##*/replay_}
+	run_suite "replay_$name" "$r" tests/fuzz/corpus/"$name"
+done
+
 if [ -z "${FOLIO_SKIP_INTEG:-}" ]; then
 	for t in tests/integ/*.sh; do
 		[ -f "$t" ] || continue
+		[ "${t##*/}" = lib.sh ] && continue
 		run_suite "$(basename "$t" .sh)" sh "$t"
 	done
 fi
