@@ -1,0 +1,746 @@
+/*
+ * build.c: page records from page rows (contract in build.h). A note renders as
+ * frontmatter -> markdown (links resolved through the vault index) -> layout with backlinks
+ * from SQLite -> one gzip -> page_encode. Buffers live in the builder and are reset, not
+ * freed, between pages.
+ */
+#include "ingestd/build.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "ingestd/links.h"
+#include "ingestd/mime.h"
+#include "ingestd/source.h"
+#include "ingestd/urls.h"
+#include "ingestd/vault.h"
+#include "renderer/compress.h"
+#include "renderer/frontmatter.h"
+#include "renderer/layout.h"
+#include "renderer/slug.h"
+#include "shared/config.h"
+#include "shared/defs.h"
+#include "shared/err.h"
+#include "shared/pagefmt.h"
+#include "shared/sha256.h"
+
+#define BUILD_HTML_TYPE  "text/html; charset=utf-8"
+#define BUILD_CSS_TYPE   "text/css; charset=utf-8"
+#define BUILD_IMMUTABLE  "public, max-age=31536000, immutable"
+#define BUILD_SPECIAL_CC "public, no-cache"
+
+/*
+ * A fixed note rendered once at startup: its output goes into the build signature, so a
+ * folio whose renderer or layout writes different HTML rebuilds every page on its first
+ * start.
+ */
+static const char build_sample[] =
+        "---\ntitle: Sample\ntags: [a]\n---\n# Sample\n\n"
+        "Text with **bold**, `code`, [[Other|a link]], ![[pic.png]] and\n"
+        "a [markdown](Other.md) link.\n\n> [!note] Callout\n> body\n\n"
+        "- [ ] task\n- item ==mark==\n\n| a | b |\n|---|---|\n| 1 | 2 |\n";
+
+struct build {
+	const struct config *cfg;
+	struct source *src;
+	struct vault *vault;
+	struct compressor *gz;
+	struct buf md, html, page, gzip, tmp, canon, image;
+	char css_url[64];
+	char signature[65];
+	int64_t start;
+	uint64_t rendered;
+	const char *cur_path;
+	build_missing_fn *missing;
+	void *missing_arg;
+	build_link_fn *link_fn;
+	void *link_arg;
+	build_cached_fn *cached;
+	void *cached_arg;
+};
+
+/* --- note metadata ------------------------------------------------------------------------- */
+
+static char *
+title_from_path(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	size_t n = strlen(name);
+	if (vault_is_note_path(name)) {
+		n -= 3;
+	}
+	return xstrndup(name, n);
+}
+
+static void
+json_list(struct buf *b, const char *key, char *const *items, size_t n)
+{
+	if (!n) {
+		return;
+	}
+	buf_printf(b, ",\"%s\":[", key);
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			buf_putc(b, ',');
+		}
+		buf_put_json_str(b, items[i], strlen(items[i]));
+	}
+	buf_putc(b, ']');
+}
+
+static void
+json_field(struct buf *b, const char *key, const char *v)
+{
+	if (v) {
+		buf_printf(b, ",\"%s\":", key);
+		buf_put_json_str(b, v, strlen(v));
+	}
+}
+
+static char *
+frontmatter_json(const struct frontmatter *fm)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "{\"v\":1");
+	json_list(&b, "tags", fm->tags, fm->ntags);
+	json_list(&b, "aliases", fm->aliases, fm->naliases);
+	json_list(&b, "cssclasses", fm->cssclasses, fm->ncssclasses);
+	json_field(&b, "date", fm->date);
+	json_field(&b, "image", fm->image);
+	buf_putc(&b, '}');
+	buf_putc(&b, '\0');
+	char *s = b.err ? xstrdup("{}") : (char *)buf_steal(&b, NULL);
+	buf_fini(&b);
+	return s;
+}
+
+/* The items joined by '\n' (a newline inside an item becomes a space), or NULL. */
+static char *
+join_lines(char *const *items, size_t n)
+{
+	if (!n) {
+		return NULL;
+	}
+	struct buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (i) {
+			buf_putc(&b, '\n');
+		}
+		for (const char *t = items[i]; *t; t++) {
+			buf_putc(&b, *t == '\n' || *t == '\r' ? ' ' : *t);
+		}
+	}
+	buf_putc(&b, '\0');
+	char *s = b.err ? NULL : (char *)buf_steal(&b, NULL);
+	buf_fini(&b);
+	return s;
+}
+
+int
+build_meta(const char *path, struct slice content, struct build_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	struct frontmatter fm;
+	int rc = frontmatter_parse(content, &fm, &m->body, m->error, sizeof(m->error));
+	if (rc == ERR_NOMEM) {
+		return rc;
+	}
+	if (rc < 0 && !m->error[0]) {
+		snprintf(m->error, sizeof(m->error), "%s", err_str(rc));
+	}
+	if (rc == 0) {
+		m->error[0] = '\0';
+	}
+	m->body_off = (size_t)(m->body.ptr - content.ptr);
+	m->title = fm.title && *fm.title ? xstrdup(fm.title) : title_from_path(path);
+	m->permalink = fm.permalink && *fm.permalink ? xstrdup(fm.permalink) : NULL;
+	m->description = fm.description ? xstrdup(fm.description) : NULL;
+	m->date = fm.date ? xstrdup(fm.date) : NULL;
+	m->tags = join_lines(fm.tags, fm.ntags);
+	m->cssclasses = join_lines(fm.cssclasses, fm.ncssclasses);
+	m->image = fm.image && *fm.image ? xstrdup(fm.image) : NULL;
+	m->frontmatter = frontmatter_json(&fm);
+	m->published = frontmatter_published(&fm);
+	m->private_ = fm.private_ == FM_TRUE;
+	frontmatter_fini(&fm);
+	return 0;
+}
+
+void
+build_meta_fini(struct build_meta *m)
+{
+	free(m->title);
+	free(m->permalink);
+	free(m->description);
+	free(m->date);
+	free(m->tags);
+	free(m->image);
+	free(m->cssclasses);
+	free(m->frontmatter);
+	memset(m, 0, sizeof(*m));
+}
+
+/* --- the builder --------------------------------------------------------------------------- */
+
+static int build_resolve(void *arg, const struct render_link *l, struct buf *url);
+
+/* Hashes everything besides the vault that shapes pages into b->signature. */
+static void
+build_sign(struct build *b)
+{
+	struct sha256 h;
+	uint8_t d[SHA256_LEN];
+	char line[64];
+	sha256_init(&h);
+	struct slice css = layout_css();
+	sha256_update(&h, css.ptr, css.len);
+	const char *fields[] = {b->cfg->site_title, b->cfg->base_url, b->cfg->page_cache_control,
+	                        b->cfg->asset_cache_control};
+	for (size_t i = 0; i < ARRAY_LEN(fields); i++) {
+		const char *f = fields[i] ? fields[i] : "";
+		sha256_update(&h, f, strlen(f) + 1);
+	}
+	snprintf(line, sizeof(line), "%d %lld", b->cfg->strict_line_breaks,
+	         (long long)b->cfg->gzip_level);
+	sha256_update(&h, line, strlen(line));
+
+	/* The sample page, rendered without a vault (links fall back to slug URLs). */
+	struct render_opts ro = {.strict_line_breaks = b->cfg->strict_line_breaks};
+	struct frontmatter fm;
+	struct slice body;
+	char err[64];
+	buf_reset(&b->html);
+	buf_reset(&b->page);
+	int frc = frontmatter_parse(SLICE_LIT(build_sample), &fm, &body, err, sizeof(err));
+	if (frc != ERR_NOMEM) {
+		render_markdown(body, &ro, &b->html, NULL);
+		struct layout_page lp = {
+		        .site_title = b->cfg->site_title,
+		        .title = "Sample",
+		        .css_url = b->css_url,
+		        .home_url = "/",
+		        .content = buf_slice(&b->html),
+		        .tags = (const char *const *)fm.tags,
+		        .ntags = fm.ntags,
+		};
+		layout_page(&lp, &b->page);
+		layout_not_found(b->cfg->site_title, b->css_url, "/", &b->page);
+		sha256_update(&h, b->page.ptr, b->page.len);
+		frontmatter_fini(&fm);
+	}
+	sha256_final(&h, d);
+	for (int i = 0; i < SHA256_LEN; i++) {
+		snprintf(b->signature + 2 * i, 3, "%02x", d[i]);
+	}
+}
+
+struct build *
+build_new(const struct config *c, struct source *src, struct vault *v)
+{
+	struct build *b = xcalloc(1, sizeof(*b));
+	b->cfg = c;
+	b->src = src;
+	b->vault = v;
+	b->gz = compressor_new((int)c->gzip_level);
+	if (!b->gz) {
+		free(b);
+		return NULL;
+	}
+	buf_init(&b->md, 0);
+	buf_init(&b->html, 0);
+	buf_init(&b->page, 0);
+	buf_init(&b->gzip, 0);
+	buf_init(&b->tmp, 0);
+	buf_init(&b->canon, 0);
+	buf_init(&b->image, 0);
+	b->start = (int64_t)time(NULL);
+	struct slice css = layout_css();
+	char hex[65];
+	sha256_hex(css.ptr, css.len, hex);
+	snprintf(b->css_url, sizeof(b->css_url), "/_folio/folio.%.12s.css", hex);
+	build_sign(b);
+	return b;
+}
+
+void
+build_free(struct build *b)
+{
+	if (!b) {
+		return;
+	}
+	compressor_free(b->gz);
+	buf_fini(&b->md);
+	buf_fini(&b->html);
+	buf_fini(&b->page);
+	buf_fini(&b->gzip);
+	buf_fini(&b->tmp);
+	buf_fini(&b->canon);
+	buf_fini(&b->image);
+	free(b);
+}
+
+const char *
+build_css_url(const struct build *b)
+{
+	return b->css_url;
+}
+
+const char *
+build_signature(const struct build *b)
+{
+	return b->signature;
+}
+
+void
+build_on_missing(struct build *b, build_missing_fn *fn, void *arg)
+{
+	b->missing = fn;
+	b->missing_arg = arg;
+}
+
+void
+build_on_cached(struct build *b, build_cached_fn *fn, void *arg)
+{
+	b->cached = fn;
+	b->cached_arg = arg;
+}
+
+uint64_t
+build_rendered(const struct build *b)
+{
+	return b->rendered;
+}
+
+/* --- records ------------------------------------------------------------------------------- */
+
+/*
+ * Compresses body into b->gzip when the type is worth it and the result is smaller;
+ * returns the gzip slice or an empty one.
+ */
+static struct slice
+maybe_gzip(struct build *b, const char *content_type, struct slice body)
+{
+	buf_reset(&b->gzip);
+	if (body.len < 64 || !compress_worthwhile(content_type)) {
+		return (struct slice){NULL, 0};
+	}
+	if (compress_gzip(b->gz, body, &b->gzip) < 0 || b->gzip.len >= body.len) {
+		return (struct slice){NULL, 0};
+	}
+	return buf_slice(&b->gzip);
+}
+
+static int
+encode(struct build *b, struct page_input *in, struct buf *out)
+{
+	in->gzip = maybe_gzip(b, in->content_type, in->body);
+	return page_encode(in, out);
+}
+
+static int
+build_resolve(void *arg, const struct render_link *l, struct buf *url)
+{
+	struct build *b = arg;
+	int rc;
+	if (l->target.len == 0) {
+		if (b->link_fn) {
+			b->link_fn(b->link_arg, l, NULL);
+		}
+		/* [[#Heading]]: a heading of this very note. */
+		if (l->frag.len == 0) {
+			return ERR_NOTFOUND;
+		}
+		links_fragment(l->frag, true, url);
+		return url->err;
+	}
+	const struct vault_entry *e = links_resolve(b->vault, b->cur_path, l->kind, l->target);
+	if (b->link_fn) {
+		b->link_fn(b->link_arg, l, e);
+	}
+	rc = links_href(e, l->frag, url);
+	if (rc == ERR_NOTFOUND && b->missing) {
+		b->missing(b->missing_arg, b->cur_path, l);
+	}
+	return rc;
+}
+
+struct backlinks {
+	struct layout_link *items;
+	size_t n, cap;
+	struct buf *href;
+};
+
+static int
+collect_backlink(void *arg, const char *src, const char *title, const char *url)
+{
+	struct backlinks *bl = arg;
+	(void)src;
+	if (!url) {
+		return 0;
+	}
+	if (bl->n == bl->cap) {
+		bl->cap = bl->cap ? bl->cap * 2 : 8;
+		bl->items = xrealloc(bl->items, bl->cap * sizeof(*bl->items));
+	}
+	buf_reset(bl->href);
+	slug_href(slice_str(url), bl->href);
+	bl->items[bl->n].title = xstrdup(title ? title : "");
+	bl->items[bl->n].url = xstrdup(buf_cstr(bl->href));
+	bl->n++;
+	return 0;
+}
+
+static void
+backlinks_free(struct backlinks *bl)
+{
+	for (size_t i = 0; i < bl->n; i++) {
+		free((char *)(uintptr_t)bl->items[i].title);
+		free((char *)(uintptr_t)bl->items[i].url);
+	}
+	free(bl->items);
+}
+
+int
+build_fragment(struct build *b, const char *path, struct slice body, struct buf *out,
+               char **first_h1, build_link_fn *fn, void *arg)
+{
+	struct render_opts ro = {
+	        .strict_line_breaks = b->cfg->strict_line_breaks,
+	        .resolve = build_resolve,
+	        .arg = b,
+	};
+	struct render_info info = {0};
+	size_t start = out->len;
+	b->cur_path = path;
+	b->link_fn = fn;
+	b->link_arg = arg;
+	int rc = render_markdown(body, &ro, out, &info);
+	b->cur_path = NULL;
+	b->link_fn = NULL;
+	b->link_arg = NULL;
+	if (rc == ERR_PROTO) {
+		/* md4c gave up: publish the source as preformatted text rather than nothing. */
+		out->len = start;
+		buf_puts(out, "<pre>");
+		buf_put_html(out, body.ptr, body.len);
+		buf_puts(out, "</pre>");
+		rc = out->err;
+	}
+	*first_h1 = info.first_h1;
+	info.first_h1 = NULL;
+	render_info_fini(&info);
+	return rc;
+}
+
+bool
+build_image_link(const char *image, struct render_link *link)
+{
+	if (strncmp(image, "http://", 7) == 0 || strncmp(image, "https://", 8) == 0) {
+		return false;
+	}
+	struct slice t = slice_str(image);
+	*link = (struct render_link){.kind = RENDER_LINK_IMAGE, .embed = true};
+	if (t.len >= 4 && memcmp(t.ptr, "[[", 2) == 0 && memcmp(t.ptr + t.len - 2, "]]", 2) == 0) {
+		t = (struct slice){t.ptr + 2, t.len - 4};
+		const uint8_t *bar = memchr(t.ptr, '|', t.len);
+		t.len = bar ? (size_t)(bar - t.ptr) : t.len;
+		link->kind = RENDER_LINK_WIKI;
+	}
+	const uint8_t *hash = memchr(t.ptr, '#', t.len);
+	if (hash) {
+		link->frag = (struct slice){hash + 1, t.len - (size_t)(hash - t.ptr) - 1};
+		t.len = (size_t)(hash - t.ptr);
+	}
+	link->target = t;
+	return true;
+}
+
+/* Appends base_url without its trailing slashes. */
+static void
+put_base_url(const struct build *b, struct buf *out)
+{
+	size_t n = strlen(b->cfg->base_url);
+	while (n && b->cfg->base_url[n - 1] == '/') {
+		n--;
+	}
+	buf_put(out, b->cfg->base_url, n);
+}
+
+/*
+ * Appends the og:image URL for a frontmatter image: an http(s) URL as written, or a vault
+ * file ("img/cover.png", "[[cover.png]]") resolved like a link from the note, made
+ * absolute with base_url when one is set. Appends nothing if the file does not resolve.
+ */
+static void
+image_url(struct build *b, const char *path, const char *image, struct buf *out)
+{
+	struct render_link l;
+	if (!build_image_link(image, &l)) {
+		buf_puts(out, image);
+		return;
+	}
+	const struct vault_entry *e = links_resolve(b->vault, path, l.kind, l.target);
+	if (!e || !e->url) {
+		return;
+	}
+	if (b->cfg->base_url && *b->cfg->base_url) {
+		put_base_url(b, out);
+	}
+	slug_href(slice_str(e->url), out);
+}
+
+/* Splits tags ("a\nb") in place into at most max pointers; returns how many. */
+static size_t
+split_tags(char *tags, const char **out, size_t max)
+{
+	size_t n = 0;
+	while (tags && *tags && n < max) {
+		out[n++] = tags;
+		char *nl = strchr(tags, '\n');
+		if (!nl) {
+			break;
+		}
+		*nl = '\0';
+		tags = nl + 1;
+	}
+	return n;
+}
+
+static int
+backlink_cmp(const void *a, const void *b)
+{
+	const struct layout_link *x = a, *y = b;
+	int c = strcmp(x->title, y->title);
+	return c ? c : strcmp(x->url, y->url);
+}
+
+/* Sorts backlinks by title and drops repeats (a note linking twice shows once). */
+static void
+backlinks_tidy(struct backlinks *bl)
+{
+	if (bl->n < 2) {
+		return;
+	}
+	qsort(bl->items, bl->n, sizeof(*bl->items), backlink_cmp);
+	size_t k = 1;
+	for (size_t i = 1; i < bl->n; i++) {
+		if (strcmp(bl->items[i].url, bl->items[k - 1].url) == 0 &&
+		    strcmp(bl->items[i].title, bl->items[k - 1].title) == 0) {
+			free((char *)(uintptr_t)bl->items[i].title);
+			free((char *)(uintptr_t)bl->items[i].url);
+			continue;
+		}
+		bl->items[k++] = bl->items[i];
+	}
+	bl->n = k;
+}
+
+/*
+ * Renders the note r describes, whose source is in b->md. not_found: as the site's 404
+ * page (no backlinks). Frontmatter was parsed at push time; its fields come from SQLite.
+ */
+static int
+build_note(struct build *b, const char *url, struct source_render *r, bool not_found, uint64_t gen,
+           struct buf *out)
+{
+	struct slice body = {b->md.ptr + r->body_off, b->md.len - r->body_off};
+	char *title = r->title && *r->title ? xstrdup(r->title) : title_from_path(r->path);
+	const char *tags[64], *classes[32];
+	size_t ntags = split_tags(r->tags, tags, ARRAY_LEN(tags));
+	size_t nclasses = split_tags(r->cssclasses, classes, ARRAY_LEN(classes));
+
+	struct slice html;
+	const char *cached_h1 = NULL;
+	char *first_h1 = NULL;
+	int rc = 0;
+	if (b->cached && b->cached(b->cached_arg, r->path, &html, &cached_h1)) {
+		first_h1 = cached_h1 ? xstrdup(cached_h1) : NULL;
+	} else {
+		buf_reset(&b->html);
+		rc = build_fragment(b, r->path, body, &b->html, &first_h1, NULL, NULL);
+		html = buf_slice(&b->html);
+	}
+	b->rendered++;
+
+	struct backlinks bl = {.href = &b->tmp};
+	if (rc == 0 && !not_found) {
+		rc = source_backlinks(b->src, r->path, collect_backlink, &bl);
+		backlinks_tidy(&bl);
+	}
+	buf_reset(&b->canon);
+	if (b->cfg->base_url && *b->cfg->base_url && !not_found) {
+		put_base_url(b, &b->canon);
+		slug_href(slice_str(url), &b->canon);
+	}
+	buf_reset(&b->image);
+	if (r->image) {
+		image_url(b, r->path, r->image, &b->image);
+	}
+	if (rc == 0) {
+		struct layout_page lp = {
+		        .site_title = b->cfg->site_title,
+		        .title = title,
+		        .description = r->description,
+		        .canonical = b->canon.len ? buf_cstr(&b->canon) : NULL,
+		        .css_url = b->css_url,
+		        .home_url = "/",
+		        .content = html,
+		        .backlinks = bl.items,
+		        .nbacklinks = bl.n,
+		        .tags = tags,
+		        .ntags = ntags,
+		        .date = r->date,
+		        .show_title = !(first_h1 && strcmp(first_h1, title) == 0),
+		        .image = b->image.len ? buf_cstr(&b->image) : NULL,
+		        .cssclasses = classes,
+		        .ncssclasses = nclasses,
+		};
+		buf_reset(&b->page);
+		rc = layout_page(&lp, &b->page);
+	}
+	if (rc == 0) {
+		struct page_input in = {
+		        .status = not_found ? 404 : 200,
+		        .flags = not_found ? PAGE_SPECIAL
+		                           : PAGE_NOTE | (r->private_ ? PAGE_PRIVATE : 0),
+		        .gen = gen,
+		        .mtime = r->mtime,
+		        .content_type = BUILD_HTML_TYPE,
+		        .cache_control = b->cfg->page_cache_control,
+		        .body = buf_slice(&b->page),
+		};
+		rc = encode(b, &in, out);
+	}
+	backlinks_free(&bl);
+	free(first_h1);
+	free(title);
+	return rc;
+}
+
+/*
+ * An asset whose bytes are in b->md. Its ETag derives from the file's stored SHA-256, so a
+ * large file is not hashed again each time its record is written.
+ */
+static int
+build_asset(struct build *b, const struct source_render *r, uint64_t gen, struct buf *out)
+{
+	const char *path = r->path;
+	int64_t mtime = r->mtime;
+	struct page_input in = {
+	        .etag_seed = slice_str(r->sha256),
+	        .status = 200,
+	        .flags = PAGE_ASSET,
+	        .gen = gen,
+	        .mtime = mtime,
+	        .content_type = mime_type(path),
+	        .cache_control = b->cfg->asset_cache_control,
+	        .body = buf_slice(&b->md),
+	};
+	return encode(b, &in, out);
+}
+
+static int
+build_redirect(struct build *b, const char *location, uint64_t gen, struct buf *out)
+{
+	buf_reset(&b->tmp);
+	slug_href(slice_str(location), &b->tmp);
+	buf_reset(&b->page);
+	buf_puts(&b->page, "<!doctype html><meta charset=\"utf-8\"><title>Moved</title>"
+	                   "<p>Moved to <a href=\"");
+	buf_put_html(&b->page, b->tmp.ptr, b->tmp.len);
+	buf_puts(&b->page, "\">");
+	buf_put_html(&b->page, b->tmp.ptr, b->tmp.len);
+	buf_puts(&b->page, "</a>.</p>\n");
+	struct page_input in = {
+	        .status = 301,
+	        .flags = PAGE_REDIRECT,
+	        .gen = gen,
+	        .mtime = b->start,
+	        .content_type = BUILD_HTML_TYPE,
+	        .cache_control = b->cfg->page_cache_control,
+	        .body = buf_slice(&b->page),
+	        .location = buf_slice(&b->tmp),
+	};
+	if (b->tmp.err || b->page.err) {
+		return ERR_NOMEM;
+	}
+	return page_encode(&in, out);
+}
+
+static int
+build_default_404(struct build *b, uint64_t gen, struct buf *out)
+{
+	buf_reset(&b->page);
+	int rc = layout_not_found(b->cfg->site_title, b->css_url, "/", &b->page);
+	if (rc < 0) {
+		return rc;
+	}
+	struct page_input in = {
+	        .status = 404,
+	        .flags = PAGE_SPECIAL,
+	        .gen = gen,
+	        .mtime = b->start,
+	        .content_type = BUILD_HTML_TYPE,
+	        .cache_control = BUILD_SPECIAL_CC,
+	        .body = buf_slice(&b->page),
+	};
+	return encode(b, &in, out);
+}
+
+static int
+build_css(struct build *b, uint64_t gen, struct buf *out)
+{
+	struct page_input in = {
+	        .status = 200,
+	        .flags = PAGE_SPECIAL,
+	        .gen = gen,
+	        .mtime = b->start,
+	        .content_type = BUILD_CSS_TYPE,
+	        .cache_control = BUILD_IMMUTABLE,
+	        .body = layout_css(),
+	};
+	return encode(b, &in, out);
+}
+
+int
+build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool *del)
+{
+	*del = false;
+	struct source_render r;
+	buf_reset(&b->md);
+	int rc = source_page_load(b->src, url, &r, &b->md);
+	if (rc == ERR_NOTFOUND) {
+		if (strcmp(url, URLS_NOT_FOUND) == 0) {
+			return build_default_404(b, gen, out);
+		}
+		if (strcmp(url, b->css_url) == 0) {
+			return build_css(b, gen, out);
+		}
+		*del = true;
+		return 0;
+	}
+	if (rc < 0) {
+		return rc;
+	}
+	switch (r.kind) {
+	case URLS_NOTE:
+	case URLS_NOTFOUND:
+		rc = build_note(b, url, &r, r.kind == URLS_NOTFOUND, gen, out);
+		break;
+	case URLS_ASSET:
+		rc = build_asset(b, &r, gen, out);
+		break;
+	case URLS_REDIRECT:
+		rc = r.location ? build_redirect(b, r.location, gen, out) : ERR_CORRUPT;
+		break;
+	default:
+		rc = ERR_CORRUPT;
+		break;
+	}
+	source_render_fini(&r);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/*
+ * build.h: turns one page row (notes, assets, redirects, the 404 page, the theme CSS) into
+ * the page record LMDB stores. A build reads note sources and backlinks from SQLite and link
+ * targets from the vault index, renders with the renderer, compresses once with a reused
+ * compressor, and reuses its buffers across pages, so a push allocates little per page.
+ */
+#ifndef INGESTD_BUILD_H
+#define INGESTD_BUILD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "renderer/render.h"
+#include "shared/buf.h"
+
+struct build;
+struct config;
+struct source;
+struct vault;
+
+/* What build_meta learns from a note's source, for the notes table. Heap strings. */
+struct build_meta {
+	char *title;       /* frontmatter title, else the file name without ".md" */
+	char *permalink;   /* NULL if none */
+	char *description; /* NULL if none */
+	char *date;        /* as written, NULL if none */
+	char *tags;        /* tags joined by '\n', NULL if none */
+	char *image;       /* image or cover as written, NULL if none */
+	char *cssclasses;  /* joined by '\n', NULL if none */
+	char *frontmatter; /* JSON object: tags, aliases, date, image, cssclasses */
+	bool published;    /* not publish:false nor draft:true */
+	bool private_;     /* private: true */
+	struct slice body; /* the markdown after the frontmatter block, into the content */
+	size_t body_off;   /* where body starts in the content */
+	char error[200];   /* frontmatter problem ("line 3: ..."), empty if none */
+};
+
+/* Parses content's frontmatter. Never fails on bad YAML (error[] says why); ERR_NOMEM only. */
+int build_meta(const char *path, struct slice content, struct build_meta *m);
+void build_meta_fini(struct build_meta *m);
+
+struct vault_entry;
+
+/* Called for each link a rendered note could not resolve. */
+typedef void build_missing_fn(void *arg, const char *path, const struct render_link *link);
+
+/* Called for each link of a note as it renders, with the file it resolved to (or NULL). */
+typedef void build_link_fn(void *arg, const struct render_link *link,
+                           const struct vault_entry *target);
+
+/*
+ * Looks up the HTML fragment of a note rendered earlier in the same push (by
+ * build_fragment): returns true and sets *html (and *first_h1, may be NULL) if there is one.
+ * The memory stays the caller's and must live until the page is built.
+ */
+typedef bool build_cached_fn(void *arg, const char *path, struct slice *html,
+                             const char **first_h1);
+
+/*
+ * A builder bound to the config, database and index (all borrowed; they must outlive it).
+ * Returns NULL if zlib cannot allocate. Free with build_free.
+ */
+struct build *build_new(const struct config *c, struct source *src, struct vault *v);
+void build_free(struct build *b); /* NULL is a no-op */
+
+/* URL of the theme stylesheet: "/_folio/folio.<12 hex of its SHA-256>.css". */
+const char *build_css_url(const struct build *b);
+/* A digest of everything besides the vault that shapes pages (theme, site settings). */
+const char *build_signature(const struct build *b);
+
+/* Reports unresolved links of notes rendered from now on to fn (NULL to stop). */
+void build_on_missing(struct build *b, build_missing_fn *fn, void *arg);
+
+/* Makes build_url use fragments from fn instead of rendering again (NULL to stop). */
+void build_on_cached(struct build *b, build_cached_fn *fn, void *arg);
+
+/*
+ * Renders the markdown body of the note at path into an HTML fragment appended to out,
+ * resolving links through the vault index (which must hold this push's final URLs) and
+ * reporting each link to fn (may be NULL). *first_h1 gets a heap copy of the first H1's
+ * text or NULL; the caller frees it. Returns 0 or ERR_NOMEM; markdown md4c cannot parse
+ * becomes preformatted text.
+ */
+int build_fragment(struct build *b, const char *path, struct slice body, struct buf *out,
+                   char **first_h1, build_link_fn *fn, void *arg);
+
+/*
+ * Builds the record that LMDB must hold at url for generation gen, appending it to out.
+ * *del is set instead when the key must be deleted (no page row and not a special URL).
+ * Returns 0, ERR_NOMEM, or an error from the database.
+ */
+int build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool *del);
+
+/*
+ * Reads a frontmatter image value as a link: false for an http(s) URL (used as written);
+ * else true with *link set to an image link ("img/a.png") or a wikilink ("[[a.png]]"),
+ * its target pointing into image.
+ */
+bool build_image_link(const char *image, struct render_link *link);
+
+/* Note pages built so far (not assets, redirects or special pages). */
+uint64_t build_rendered(const struct build *b);
+
+#endif

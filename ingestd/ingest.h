@@ -1,0 +1,77 @@
+/*
+ * ingest.h: the push pipeline, callable without sockets. An ingest owns the SQLite source
+ * of truth, the LMDB page store it derives, the in-memory vault index and a page builder.
+ * It is single-threaded: one push at a time.
+ */
+#ifndef INGESTD_INGEST_H
+#define INGESTD_INGEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shared/buf.h"
+
+struct config;
+struct ingest;
+struct publish;
+struct push;
+struct store;
+
+/* What one push (or rebuild) did. */
+struct ingest_result {
+	uint64_t gen;      /* generation committed */
+	size_t changed;    /* files whose content changed, plus files deleted */
+	size_t rendered;   /* notes rendered (markdown to page) */
+	size_t written;    /* page records written */
+	size_t removed;    /* page records deleted */
+	double elapsed_ms; /* wall time of the push */
+};
+
+/*
+ * Opens DATA/folio.db and DATA/pages (c->data_dir must exist), loads the vault index and
+ * reconciles LMDB with SQLite: journaled pages of generations LMDB missed are re-rendered;
+ * a missing, damaged or newer LMDB, or a change of theme or site settings, rebuilds it
+ * whole. pub (borrowed, may be NULL) receives an invalidation after each commit. c must
+ * outlive the ingest. Returns 0 or an ERR_* (logged).
+ */
+int ingest_open(struct ingest **out, const struct config *c, struct publish *pub);
+void ingest_close(struct ingest *in); /* NULL is a no-op */
+
+/*
+ * Applies a decoded push (pushmsg.h) and appends the JSON reply to reply:
+ *   {"generation":N,"files":[{"path","url","warnings":[...]}],"deleted":[...],
+ *    "rendered":K,"elapsed_ms":x}
+ * A push with problems changes nothing, appends {"error":..,"details":[{"path","error"}]}
+ * and returns ERR_PROTO (ERR_TOOBIG when it has too many files). Other errors (database,
+ * disk) append {"error":..} and return the ERR_*; if the pages could not be written after
+ * SQLite committed, the push is kept and the next push or start repairs LMDB. res may be NULL.
+ */
+int ingest_push(struct ingest *in, const struct push *p, struct buf *reply,
+                struct ingest_result *res);
+
+/*
+ * Rewrites every page record from SQLite in one LMDB transaction (dropping all others) and
+ * clears the journal. For a future `folio rebuild`; start-up calls it when LMDB cannot be
+ * trusted. Returns 0 or an ERR_*.
+ */
+int ingest_rebuild(struct ingest *in, struct ingest_result *res);
+
+/* {"files":[{"path":..,"sha256":..},...]} in path order. Returns 0 or an ERR_*. */
+int ingest_files_json(struct ingest *in, struct buf *out);
+/* {"generation","notes","assets","last_push" (unix seconds or null),"version"}. */
+int ingest_status_json(struct ingest *in, struct buf *out);
+
+/* The page store (owned by the ingest), for tools and tests that read records back. */
+struct store *ingest_store(struct ingest *in);
+
+/* Generation committed to SQLite, and the one LMDB holds. */
+uint64_t ingest_gen(const struct ingest *in);
+uint64_t ingest_store_gen(const struct ingest *in);
+
+/*
+ * Test hook: with skip set, the next pushes commit SQLite but abort the LMDB transaction,
+ * as if the process died between the two commits.
+ */
+void ingest_test_skip_store_commit(struct ingest *in, int skip);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * urls.h: which URL each vault file claims, which note is the home page, and who wins when
+ * several files claim one URL. Pure: no I/O, no SQL.
+ *
+ *   note       slug_note_url(path), or its permalink, or "/" for the home note; a note
+ *              whose URL is not its slug URL also claims the slug URL as a redirect
+ *   asset      slug_asset_url(path) ("/" + the vault path)
+ *   404.md     (at the vault root) "/_folio/404", the site's not-found page
+ * "/_folio/..." is reserved for site machinery; other claims there are refused.
+ */
+#ifndef INGESTD_URLS_H
+#define INGESTD_URLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ingestd/vault.h"
+#include "shared/buf.h"
+
+#define URLS_MAX_LEN   500 /* longer URLs cannot be page keys (LMDB keys stop at 511 bytes) */
+#define URLS_NOT_FOUND "/_folio/404"
+#define URLS_RESERVED  "/_folio/"
+
+/* Kinds of claims and pages; stored in SQLite, so values never change. */
+enum urls_kind {
+	URLS_NOTE = 0,     /* a rendered note */
+	URLS_ASSET = 1,    /* a vault file served as-is */
+	URLS_NOTFOUND = 2, /* the vault's 404.md rendered as the not-found page */
+	URLS_REDIRECT = 3, /* 301 to another URL (a note's slug URL when it lives elsewhere) */
+};
+
+/* One claim on a URL. Strings are borrowed. */
+struct urls_claim {
+	const char *url;
+	const char *path;
+	enum urls_kind kind;
+	const char *location; /* redirects: the target URL; NULL otherwise */
+};
+
+/*
+ * The note that becomes the home page: the configured home_note if it names a published
+ * note (exact path first, then case-insensitively), else index.md, Home.md, README.md at
+ * the vault root (case-insensitive), else the published note at the vault root whose path
+ * sorts first, else the published note whose path sorts first anywhere (so that "/" shows
+ * a page whenever the vault has one). Returns the entry (owned by the vault) or NULL.
+ */
+const struct vault_entry *urls_home(const struct vault *v, const char *home_note);
+
+/* True for vault paths that are the site's not-found page ("404.md" at the root, any case). */
+bool urls_is_404_note(const char *path);
+
+/*
+ * Computes the claims of one file into out[2] (main claim first, then an optional redirect)
+ * and returns how many there are (0 for an unpublished note). URL strings are written into
+ * main_url and alias_url, which must stay alive while out is used. A claim that cannot be
+ * taken (reserved namespace, too long) is left out and *why says why (static string).
+ */
+size_t urls_claims(const char *path, bool is_note, bool published, const char *permalink,
+                   bool is_home, struct buf *main_url, struct buf *alias_url,
+                   struct urls_claim out[2], const char **why);
+
+/*
+ * Picks the winner among n (>= 1) claims on one URL: pages (notes, assets, the 404 note)
+ * beat redirects, then the lexicographically smallest vault path wins. Deterministic
+ * whatever the order of c. Returns its index.
+ */
+size_t urls_winner(const struct urls_claim *c, size_t n);
+
+#endif
