@@ -18,7 +18,7 @@ void compressor_free(struct compressor *c); /* NULL is a no-op */
 /* Appends a gzip member holding in to out. Returns 0, ERR_NOMEM or out->err. */
 int compress_gzip(struct compressor *c, struct slice in, struct buf *out);
 
-/* True for content types worth compressing (text/*, JSON, JS, SVG, XML, ...). */
+/* True for content types worth compressing (any text/ type, JSON, JS, SVG, XML, ...). */
 bool compress_worthwhile(const char *content_type);
 
 #endif

@@ -14,19 +14,19 @@
 enum fm_tristate { FM_UNSET = -1, FM_FALSE = 0, FM_TRUE = 1 };
 
 struct frontmatter {
-	char *title;       /* NULL if absent; all strings are heap copies, NUL-terminated */
-	char *permalink;   /* "permalink" or "slug" (permalink wins) */
+	char *title;     /* NULL if absent; all strings are heap copies, NUL-terminated */
+	char *permalink; /* "permalink" or "slug" (permalink wins) */
 	char *description;
-	char *date;        /* as written */
-	char *image;       /* "image" or "cover" */
-	char **tags;       /* ntags strings, '#' stripped */
+	char *date;  /* as written */
+	char *image; /* "image" or "cover" */
+	char **tags; /* ntags strings, '#' stripped */
 	size_t ntags;
 	char **aliases;
 	size_t naliases;
 	char **cssclasses;
 	size_t ncssclasses;
-	enum fm_tristate publish; /* "publish" */
-	enum fm_tristate draft;   /* "draft" */
+	enum fm_tristate publish;  /* "publish" */
+	enum fm_tristate draft;    /* "draft" */
 	enum fm_tristate private_; /* "private" */
 };
 
@@ -39,7 +39,7 @@ struct frontmatter {
  * Returns 0, ERR_PROTO or ERR_NOMEM. Free with frontmatter_fini().
  */
 int frontmatter_parse(struct slice src, struct frontmatter *fm, struct slice *body, char *err,
-	size_t errlen);
+                      size_t errlen);
 void frontmatter_fini(struct frontmatter *fm);
 
 /* True unless publish: false or draft: true. */

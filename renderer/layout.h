@@ -30,16 +30,24 @@ struct layout_page {
 	size_t ntags;
 	const char *date;
 	bool show_title; /* false when the note already opens with the same H1 */
+	/* Optional additions; zero values are fine. */
+	const char *image;             /* og:image URL (frontmatter image/cover), or NULL */
+	const char *lang;              /* <html lang>, NULL for "en" */
+	const char *const *cssclasses; /* frontmatter cssclasses, added to the article */
+	size_t ncssclasses;
 };
 
-/* Appends a complete HTML5 document. Returns 0 or out->err. */
+/*
+ * Appends a complete HTML5 document. NULL strings are treated as absent (a NULL title shows
+ * the site title; a NULL css_url links no stylesheet). Returns 0 or out->err.
+ */
 int layout_page(const struct layout_page *p, struct buf *out);
 
-/* Appends the 404 page for a site (used when the vault has no 404 note). */
+/* Appends the 404 page for a site (used when the vault has no 404 note). Returns 0 or out->err. */
 int layout_not_found(const char *site_title, const char *css_url, const char *home_url,
-	struct buf *out);
+                     struct buf *out);
 
-/* The theme stylesheet, served at a content-hashed URL. */
+/* The theme stylesheet, served at a content-hashed URL. Static storage: never freed. */
 struct slice layout_css(void);
 
 #endif

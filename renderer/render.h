@@ -16,7 +16,10 @@ enum render_link_kind {
 	RENDER_LINK_IMAGE, /* ![alt](target) to a relative target */
 };
 
-/* One link as written. Slices point into the markdown or a scratch buffer: valid for the callback. */
+/*
+ * One link as written. Slices point into the markdown or a scratch buffer: valid for the
+ * callback only.
+ */
 struct render_link {
 	enum render_link_kind kind;
 	bool embed;          /* ![[...]] */
@@ -43,20 +46,35 @@ struct render_opts {
 
 /* What rendering learned about the note. Strings are heap copies; free with render_info_fini. */
 struct render_info {
-	char *first_h1; /* text of the first level-1 heading, or NULL */
-	size_t nlinks;
+	char *first_h1;  /* text of the first level-1 heading, or NULL */
+	size_t nlinks;   /* links handed to the resolver */
 	size_t nmissing; /* links that resolved ERR_NOTFOUND */
 };
 
 /*
  * Renders md (the body, frontmatter already removed) as an HTML fragment appended to out.
- * Headings get slug ids. Returns 0, ERR_NOMEM, or ERR_PROTO if md4c gave up; info may be NULL.
+ * Headings get slug ids. Returns 0, ERR_NOMEM, ERR_PROTO if md4c gave up, or out->err
+ * (ERR_TOOBIG when out's limit is reached; a buffer already in error is returned as is).
+ * info may be NULL; otherwise it is always initialised, and on failure holds no strings.
+ *
+ * opts may be NULL (Obsidian line breaks, no resolver). Without a resolver, wikilinks get
+ * slug URLs (slug_note_url, or slug_asset_url for media, plus "#" and the heading's slug),
+ * and markdown links and images keep their URL as written.
+ *
+ * Beyond CommonMark and md4c's extensions (tables, strikethrough, task lists, permissive
+ * autolinks, $math$, wikilinks): "![[embeds]]", "> [!type] callouts", "==highlights==",
+ * "#tags" (<span class="tag">), "^block-ids" (an id on their block), and "%%comments%%",
+ * which never reach the output.
  */
 int render_markdown(struct slice md, const struct render_opts *opts, struct buf *out,
-	struct render_info *info);
+                    struct render_info *info);
 void render_info_fini(struct render_info *info);
 
-/* Parses md without producing HTML and reports every link, embed and image. */
+/*
+ * Parses md without producing HTML and reports every link, embed and image exactly as
+ * render_markdown() would pass it to a resolver (links inside comments are not reported).
+ * Returns 0, ERR_NOMEM or ERR_PROTO.
+ */
 int render_scan_links(struct slice md, render_link_fn *fn, void *arg);
 
 #endif

@@ -3,8 +3,11 @@
  *   note path -> URL:  "Folder/My Note.md" -> "/folder/my-note"
  *   heading   -> id:   "Task lists & more" -> "task-lists-more"
  * ASCII letters are lowercased; runs of anything that is not a letter, digit or non-ASCII
- * byte become one '-'; leading and trailing '-' are dropped. Non-ASCII UTF-8 is kept as-is
- * (URLs carry it percent-encoded in href attributes; fronts decode it).
+ * byte become one '-'; leading and trailing '-' are dropped. Non-ASCII UTF-8 is kept
+ * (URLs carry it percent-encoded in href attributes; fronts decode it), except that capitals
+ * of Latin-1, Latin Extended-A, Greek and Cyrillic are lowercased, apostrophes (' and the
+ * curly ones) vanish ("don't" -> "dont"), and common Unicode punctuation and spaces (NBSP,
+ * dashes, quotes, ellipsis, CJK and fullwidth punctuation) separate like ASCII punctuation.
  */
 #ifndef RENDERER_SLUG_H
 #define RENDERER_SLUG_H
