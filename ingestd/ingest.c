@@ -48,7 +48,6 @@
 #include "shared/store.h"
 #include "shared/version.h"
 
-
 /* --- the vault index ----------------------------------------------------------------------- */
 
 static int

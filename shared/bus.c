@@ -103,7 +103,8 @@ bus_close(struct bus *b)
 int
 bus_send(struct bus *b, struct slice msg)
 {
-	return err_from_nng(nng_send(b->sock, (void *)(uintptr_t)msg.ptr, msg.len, NNG_FLAG_NONBLOCK));
+	return err_from_nng(
+	        nng_send(b->sock, (void *)(uintptr_t)msg.ptr, msg.len, NNG_FLAG_NONBLOCK));
 }
 
 int

@@ -28,7 +28,7 @@ struct config_desc {
 };
 
 static const struct config_desc config_descs[] = {
-#define CONFIG_FIELD(k, type, def, min, max, doc)                                                  \
+#define CONFIG_FIELD(k, type, def, min, max, doc) \
 	{#k, CT_##type, def, (int64_t)(min), (int64_t)(max), doc, offsetof(struct config, k)},
 #include "shared/config_fields.h"
 #undef CONFIG_FIELD
@@ -105,7 +105,7 @@ parse_bool(const char *s, bool *out)
 
 static int
 config_apply(struct config *c, const struct config_desc *d, const char *value, char *err,
-	size_t errlen)
+             size_t errlen)
 {
 	char *field = (char *)c + d->off;
 	int64_t v;
@@ -119,7 +119,8 @@ config_apply(struct config *c, const struct config_desc *d, const char *value, c
 	case CT_BOOL: {
 		bool b;
 		if (parse_bool(value, &b) < 0) {
-			snprintf(err, errlen, "%s: expected true or false, got \"%s\"", d->key, value);
+			snprintf(err, errlen, "%s: expected true or false, got \"%s\"", d->key,
+			         value);
 			return ERR_INVAL;
 		}
 		*(bool *)(void *)field = b;
@@ -130,12 +131,12 @@ config_apply(struct config *c, const struct config_desc *d, const char *value, c
 	case CT_SIZE:
 		if (parse_int(value, d->type == CT_SIZE, &v) < 0) {
 			snprintf(err, errlen, "%s: expected %s, got \"%s\"", d->key,
-				d->type == CT_SIZE ? "a size such as 64M" : "an integer", value);
+			         d->type == CT_SIZE ? "a size such as 64M" : "an integer", value);
 			return ERR_INVAL;
 		}
 		if (v < d->min || v > d->max) {
 			snprintf(err, errlen, "%s: %s is out of range [%" PRId64 ", %" PRId64 "]",
-				d->key, value, d->min, d->max);
+			         d->key, value, d->min, d->max);
 			return ERR_INVAL;
 		}
 		if (d->type == CT_SIZE)
@@ -242,8 +243,8 @@ config_dump(const struct config *c, FILE *out, bool docs)
 		if (docs) {
 			fprintf(out, "%s# %s\n", i ? "\n" : "", d->doc);
 			if (d->type != CT_STR && d->type != CT_BOOL)
-				fprintf(out, "# range: %" PRId64 " .. %" PRId64 "; default: %s\n", d->min,
-					d->max, d->def);
+				fprintf(out, "# range: %" PRId64 " .. %" PRId64 "; default: %s\n",
+				        d->min, d->max, d->def);
 			else
 				fprintf(out, "# default: %s\n", *d->def ? d->def : "(empty)");
 		}
@@ -253,16 +254,16 @@ config_dump(const struct config *c, FILE *out, bool docs)
 			break;
 		case CT_BOOL:
 			fprintf(out, "%s = %s\n", d->key,
-				*(const bool *)(const void *)field ? "true" : "false");
+			        *(const bool *)(const void *)field ? "true" : "false");
 			break;
 		case CT_SIZE:
 			fprintf(out, "%s = %" PRIu64 "\n", d->key,
-				*(const uint64_t *)(const void *)field);
+			        *(const uint64_t *)(const void *)field);
 			break;
 		case CT_INT:
 		case CT_MS:
 			fprintf(out, "%s = %" PRId64 "\n", d->key,
-				*(const int64_t *)(const void *)field);
+			        *(const int64_t *)(const void *)field);
 			break;
 		}
 	}

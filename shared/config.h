@@ -43,7 +43,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen);
 /* Writes every key with its current value (and, if docs, its documentation) in file syntax. */
 void config_dump(const struct config *c, FILE *out, bool docs);
 
-/* Paths derived from data_dir, written into out[outlen]: "folio.db", "pages", "api.key", "run/events.sock". */
+/* Paths derived from data_dir, written into out[outlen]: "folio.db", "pages", "api.key",
+ * "run/events.sock". */
 int config_path(const struct config *c, const char *name, char *out, size_t outlen);
 
 /* Splits "host:port" (or "[v6]:port") into a sockaddr for bind/connect. Returns ERR_INVAL. */

@@ -10,18 +10,18 @@
 #include <stdint.h>
 #include <string.h>
 
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define likely(x)    __builtin_expect(!!(x), 1)
-#define unlikely(x)  __builtin_expect(!!(x), 0)
+#define ARRAY_LEN(a)                    (sizeof(a) / sizeof((a)[0]))
+#define likely(x)                       __builtin_expect(!!(x), 1)
+#define unlikely(x)                     __builtin_expect(!!(x), 0)
 #define container_of(ptr, type, member) ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
-#define MIN(a, b)    ((a) < (b) ? (a) : (b))
-#define MAX(a, b)    ((a) > (b) ? (a) : (b))
+#define MIN(a, b)                       ((a) < (b) ? (a) : (b))
+#define MAX(a, b)                       ((a) > (b) ? (a) : (b))
 
 /* Invariant checks: kept in release builds. Never assert on outside input. */
-#define ASSERT(c)                                                                                  \
-	do {                                                                                       \
-		if (unlikely(!(c)))                                                                \
-			assert_fail(#c, __FILE__, __LINE__);                                       \
+#define ASSERT(c)                                            \
+	do {                                                 \
+		if (unlikely(!(c)))                          \
+			assert_fail(#c, __FILE__, __LINE__); \
 	} while (0)
 
 _Noreturn void assert_fail(const char *what, const char *file, int line);

@@ -47,8 +47,9 @@ events_open(struct slice msg, msgpack_unpacked *u, int *type)
 	if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 3)
 		return ERR_PROTO;
 	const msgpack_object *a = o->via.array.ptr;
-	if (a[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER || a[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
-		a[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+	if (a[0].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+	    a[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+	    a[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER)
 		return ERR_PROTO;
 	if (a[0].via.u64 != EVENT_MAGIC || a[1].via.u64 != EVENT_VERSION)
 		return ERR_VERSION;
@@ -66,8 +67,7 @@ events_peek_type(struct slice msg, int *type)
 }
 
 int
-events_decode_inval(struct slice msg, uint64_t *gen, size_t *npaths, events_path_fn *fn,
-	void *arg)
+events_decode_inval(struct slice msg, uint64_t *gen, size_t *npaths, events_path_fn *fn, void *arg)
 {
 	msgpack_unpacked u;
 	int type = 0;
@@ -75,8 +75,9 @@ events_decode_inval(struct slice msg, uint64_t *gen, size_t *npaths, events_path
 	if (rc)
 		goto done;
 	const msgpack_object_array *a = &u.data.via.array;
-	if (type != EVENT_INVAL || a->size != 5 || a->ptr[3].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
-		a->ptr[4].type != MSGPACK_OBJECT_ARRAY) {
+	if (type != EVENT_INVAL || a->size != 5 ||
+	    a->ptr[3].type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+	    a->ptr[4].type != MSGPACK_OBJECT_ARRAY) {
 		rc = ERR_PROTO;
 		goto done;
 	}

@@ -37,6 +37,6 @@ int events_peek_type(struct slice msg, int *type);
  * Returns 0, ERR_VERSION or ERR_PROTO. Never asserts on the bytes.
  */
 int events_decode_inval(struct slice msg, uint64_t *gen, size_t *npaths, events_path_fn *fn,
-	void *arg);
+                        void *arg);
 
 #endif

@@ -16,7 +16,7 @@ int log_level_parse(const char *s, enum log_level *out);
 bool log_enabled(enum log_level level);
 
 void log_msg(enum log_level level, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #define log_err(key, ...)   log_msg(LOG_ERR, key, __VA_ARGS__)
 #define log_warn(key, ...)  log_msg(LOG_WARN, key, __VA_ARGS__)
@@ -32,11 +32,11 @@ struct log_ratelimit {
 bool log_ratelimit_pass(struct log_ratelimit *rl, unsigned burst);
 
 /* LOG_RATELIMIT(log_warn("http.bad", "fd=%d", fd)); prints at most 5 lines a second. */
-#define LOG_RATELIMIT(call)                                                                        \
-	do {                                                                                       \
-		static struct log_ratelimit rl_;                                                   \
-		if (log_ratelimit_pass(&rl_, 5))                                                   \
-			call;                                                                      \
+#define LOG_RATELIMIT(call)                      \
+	do {                                     \
+		static struct log_ratelimit rl_; \
+		if (log_ratelimit_pass(&rl_, 5)) \
+			call;                    \
 	} while (0)
 
 #endif

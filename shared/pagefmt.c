@@ -19,8 +19,8 @@ void
 page_http_date(int64_t t, char out[30])
 {
 	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
-		"Aug", "Sep", "Oct", "Nov", "Dec"};
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	struct tm tm;
 	time_t tt = (time_t)t;
 	gmtime_r(&tt, &tm);
@@ -67,7 +67,7 @@ put_validators(struct buf *b, const char *etag, const char *date, const char *ca
 
 static void
 put_body_headers(struct buf *b, const struct page_input *in, size_t len, bool gzip,
-	const char *etag, const char *date)
+                 const char *etag, const char *date)
 {
 	buf_puts(b, "Content-Type: ");
 	buf_puts(b, in->content_type ? in->content_type : "application/octet-stream");

@@ -20,10 +20,10 @@
 
 #include "shared/buf.h"
 
-#define PAGE_MAGIC       0x31475046u /* "FPG1" read as little-endian u32 */
-#define PAGE_VERSION     1
-#define PAGE_FIXED_SIZE  32
-#define PAGE_ETAG_MAX    64
+#define PAGE_MAGIC      0x31475046u /* "FPG1" read as little-endian u32 */
+#define PAGE_VERSION    1
+#define PAGE_FIXED_SIZE 32
+#define PAGE_ETAG_MAX   64
 
 enum page_flag {
 	PAGE_NOTE = 1u << 0,     /* a rendered note (counted as a view) */
@@ -35,10 +35,12 @@ enum page_flag {
 };
 
 enum page_sec {
-	PAGE_SEC_HDR_IDENT, /* header lines for the identity body (Content-Type, -Length, ETag, ...) */
+	PAGE_SEC_HDR_IDENT, /* header lines for the identity body (Content-Type, -Length, ETag, ...)
+	                     */
 	PAGE_SEC_HDR_GZIP,  /* header lines for the gzip body (adds Content-Encoding) */
-	PAGE_SEC_HDR_304,   /* header lines of a 304 answer (ETag, Last-Modified, Cache-Control, Vary) */
-	PAGE_SEC_ETAG,      /* the ETag value, quotes included, for If-None-Match */
+	PAGE_SEC_HDR_304, /* header lines of a 304 answer (ETag, Last-Modified, Cache-Control, Vary)
+	                   */
+	PAGE_SEC_ETAG,    /* the ETag value, quotes included, for If-None-Match */
 	PAGE_SEC_BODY_IDENT,
 	PAGE_SEC_BODY_GZIP,
 	PAGE_SEC_LOCATION, /* redirect target (absolute path), for PAGE_REDIRECT */
@@ -57,8 +59,8 @@ struct page_view {
 
 /* What ingestd hands page_encode(). Slices are borrowed for the call. */
 struct page_input {
-	uint16_t status;       /* 200 for pages and assets, 301 for redirects, 404 for the 404 page */
-	uint32_t flags;        /* PAGE_*; PAGE_GZIP is set by page_encode when gzip is non-empty */
+	uint16_t status; /* 200 for pages and assets, 301 for redirects, 404 for the 404 page */
+	uint32_t flags;  /* PAGE_*; PAGE_GZIP is set by page_encode when gzip is non-empty */
 	uint64_t gen;
 	int64_t mtime;
 	const char *content_type;  /* e.g. "text/html; charset=utf-8" */

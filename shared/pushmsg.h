@@ -57,7 +57,7 @@ struct push_limits {
  * ERR_NOMEM. Free with pushmsg_fini() whatever it returns.
  */
 int pushmsg_decode(struct slice body, enum pushmsg_format fmt, const struct push_limits *lim,
-	struct push *p);
+                   struct push *p);
 void pushmsg_fini(struct push *p);
 
 /*
@@ -75,7 +75,7 @@ struct pushmsg_writer {
 };
 /* Starts a msgpack body for nupserts upserts and ndeletes deletes (counts are fixed up front). */
 int pushmsg_writer_begin(struct pushmsg_writer *w, struct buf *out, size_t nupserts,
-	size_t ndeletes);
+                         size_t ndeletes);
 int pushmsg_writer_upsert(struct pushmsg_writer *w, const char *path, struct slice content);
 int pushmsg_writer_delete(struct pushmsg_writer *w, const char *path);
 int pushmsg_writer_finish(struct pushmsg_writer *w);

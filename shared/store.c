@@ -119,7 +119,7 @@ store_open_dbs(struct store *s)
 
 int
 store_open(struct store **out, const char *dir, enum store_mode mode, uint64_t map_size,
-	unsigned max_readers)
+           unsigned max_readers)
 {
 	*out = NULL;
 	struct store *s = xcalloc(1, sizeof(*s));
@@ -198,7 +198,7 @@ store_read_begin(struct store *s)
 	}
 	for (int attempt = 0; attempt < 3; attempt++) {
 		int rc = s->rtxn ? mdb_txn_renew(s->rtxn)
-				 : mdb_txn_begin(s->env, NULL, MDB_RDONLY, &s->rtxn);
+		                 : mdb_txn_begin(s->env, NULL, MDB_RDONLY, &s->rtxn);
 		if (likely(rc == 0)) {
 			s->ractive = true;
 			return 0;
@@ -275,7 +275,7 @@ store_each(struct store *s, store_each_fn *fn, void *arg)
 	rc = 0;
 	while (mrc == 0) {
 		rc = fn(arg, (struct slice){k.mv_data, k.mv_size},
-			(struct slice){v.mv_data, v.mv_size});
+		        (struct slice){v.mv_data, v.mv_size});
 		if (rc)
 			break;
 		mrc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);

@@ -34,7 +34,7 @@ enum store_mode {
  * Returns 0, ERR_NOTFOUND (reader and no store yet), ERR_VERSION, ERR_IO or ERR_NOMEM.
  */
 int store_open(struct store **out, const char *dir, enum store_mode mode, uint64_t map_size,
-	unsigned max_readers);
+               unsigned max_readers);
 void store_close(struct store *s); /* NULL is a no-op; ends any open txn */
 
 /*
@@ -76,7 +76,7 @@ int store_info(struct store *s, struct store_info *out);
 int store_write_begin(struct store *s, struct store_wtxn **out);
 int store_put(struct store_wtxn *t, struct slice key, struct slice val);
 int store_del(struct store_wtxn *t, struct slice key); /* missing key is not an error */
-int store_drop_all(struct store_wtxn *t);                /* empties "pages" (rebuild) */
+int store_drop_all(struct store_wtxn *t);              /* empties "pages" (rebuild) */
 int store_set_gen(struct store_wtxn *t, uint64_t gen);
 int store_write_commit(struct store_wtxn *t); /* frees t whatever it returns */
 void store_write_abort(struct store_wtxn *t); /* NULL is a no-op */

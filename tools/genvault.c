@@ -20,16 +20,18 @@
 
 #include "shared/buf.h"
 
-static const char *const words[] = {"vault", "note", "link", "graph", "index", "render",
-	"push", "front", "page", "cache", "garden", "river", "stone", "light", "paper", "signal",
-	"engine", "library", "harbor", "meadow", "copper", "lantern", "orbit", "thread", "canvas",
-	"echo", "summit", "ember", "atlas", "prism", "willow", "quartz", "delta", "pilot", "ledger",
-	"compass", "mosaic", "beacon", "circuit", "horizon", "journal", "kernel", "marble",
-	"nectar", "oasis", "pixel", "quiver", "rhythm", "sketch", "tundra"};
-static const char *const folders[] = {"Projects", "Areas", "Resources", "Archive", "Journal",
-	"Research", "Reading", "Meetings"};
-static const char *const subfolders[] = {"Alpha", "Beta", "Gamma", "Notes", "Ideas", "2024",
-	"2025", "Drafts"};
+static const char *const words[] = {
+        "vault",   "note",    "link",   "graph",   "index",  "render",  "push",    "front",
+        "page",    "cache",   "garden", "river",   "stone",  "light",   "paper",   "signal",
+        "engine",  "library", "harbor", "meadow",  "copper", "lantern", "orbit",   "thread",
+        "canvas",  "echo",    "summit", "ember",   "atlas",  "prism",   "willow",  "quartz",
+        "delta",   "pilot",   "ledger", "compass", "mosaic", "beacon",  "circuit", "horizon",
+        "journal", "kernel",  "marble", "nectar",  "oasis",  "pixel",   "quiver",  "rhythm",
+        "sketch",  "tundra"};
+static const char *const folders[] = {"Projects", "Areas",    "Resources", "Archive",
+                                      "Journal",  "Research", "Reading",   "Meetings"};
+static const char *const subfolders[] = {"Alpha", "Beta", "Gamma", "Notes",
+                                         "Ideas", "2024", "2025",  "Drafts"};
 static const char *const langs[] = {"c", "python", "bash", "json", "go", "rust"};
 static const char *const callouts[] = {"note", "tip", "warning", "info", "example", "quote"};
 
@@ -155,10 +157,11 @@ frontmatter(struct gen *g, unsigned i)
 	char title[256];
 	note_title(i, g->small, title, sizeof(title));
 	buf_printf(&g->b, "---\ntitle: \"%s\"\ntags: [%s, %s/%s]\n", title, word(g), word(g),
-		word(g));
+	           word(g));
 	if (!g->small) {
-		buf_printf(&g->b, "aliases: [\"%s %u\"]\ndescription: \"A note about %s and %s.\"\n",
-			word(g), i, word(g), word(g));
+		buf_printf(&g->b,
+		           "aliases: [\"%s %u\"]\ndescription: \"A note about %s and %s.\"\n",
+		           word(g), i, word(g), word(g));
 		buf_printf(&g->b, "date: 2025-%02u-%02u\n", 1 + pick(g, 12), 1 + pick(g, 28));
 	}
 	buf_puts(&g->b, "---\n\n");
@@ -178,7 +181,7 @@ small_note(struct gen *g, unsigned i)
 	for (int k = 0; k < 3; k++)
 		buf_printf(&g->b, "- %s %s %s\n", word(g), word(g), word(g));
 	buf_printf(&g->b, "\n```%s\nlet %s = %s(%u);\nprint(%s);\n```\n", langs[pick(g, 6)],
-		word(g), word(g), pick(g, 100), word(g));
+	           word(g), word(g), pick(g, 100), word(g));
 }
 
 static void
@@ -204,7 +207,7 @@ realistic_note(struct gen *g, unsigned i)
 			buf_puts(&g->b, "| Name | Value | Notes |\n|---|---:|---|\n");
 			for (unsigned k = 0, n = 3 + pick(g, 6); k < n; k++)
 				buf_printf(&g->b, "| %s | %u | %s %s |\n", word(g), pick(g, 10000),
-					word(g), word(g));
+				           word(g), word(g));
 			buf_puts(&g->b, "\n");
 			break;
 		case 2:
@@ -214,7 +217,8 @@ realistic_note(struct gen *g, unsigned i)
 			buf_puts(&g->b, "```\n\n");
 			break;
 		case 3:
-			buf_printf(&g->b, "> [!%s] %s %s\n> ", callouts[pick(g, 6)], word(g), word(g));
+			buf_printf(&g->b, "> [!%s] %s %s\n> ", callouts[pick(g, 6)], word(g),
+			           word(g));
 			sentence(g, 10 + pick(g, 10));
 			buf_puts(&g->b, "\n\n");
 			break;
@@ -263,8 +267,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: genvault --out DIR [--notes N] [--shape realistic|small] [--seed S] "
-		   "[--marker TEXT]\n"
-		   "Writes a deterministic markdown vault for folio's tests and benchmarks.\n");
+	           "[--marker TEXT]\n"
+	           "Writes a deterministic markdown vault for folio's tests and benchmarks.\n");
 }
 
 int
@@ -323,11 +327,13 @@ main(int argc, char **argv)
 		for (unsigned k = 0; k < 20; k++) {
 			buf_reset(&g.b);
 			buf_printf(&g.b,
-				"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"320\" height=\"120\">"
-				"<rect width=\"320\" height=\"120\" fill=\"hsl(%u,60%%,55%%)\"/>"
-				"<text x=\"20\" y=\"70\" font-size=\"32\" fill=\"#fff\">figure %u</text>"
-				"</svg>\n",
-				k * 18, k);
+			           "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"320\" "
+			           "height=\"120\">"
+			           "<rect width=\"320\" height=\"120\" fill=\"hsl(%u,60%%,55%%)\"/>"
+			           "<text x=\"20\" y=\"70\" font-size=\"32\" fill=\"#fff\">figure "
+			           "%u</text>"
+			           "</svg>\n",
+			           k * 18, k);
 			snprintf(path, sizeof(path), "%s/img/figure-%u.svg", g.out, k);
 			if (write_file(path, g.b.ptr, g.b.len) < 0) {
 				fprintf(stderr, "genvault: %s: %s\n", path, strerror(errno));
@@ -343,7 +349,7 @@ main(int argc, char **argv)
 			return 1;
 	}
 	fprintf(stderr, "genvault: %u notes, %llu bytes of markdown in %s\n", g.notes,
-		(unsigned long long)bytes, g.out);
+	        (unsigned long long)bytes, g.out);
 	buf_fini(&g.b);
 	return 0;
 }

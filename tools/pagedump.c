@@ -17,9 +17,10 @@
 static void
 flags_str(uint32_t f, char *out, size_t n)
 {
-	snprintf(out, n, "%s%s%s%s%s%s", f & PAGE_NOTE ? "note," : "", f & PAGE_ASSET ? "asset," : "",
-		f & PAGE_REDIRECT ? "redirect," : "", f & PAGE_PRIVATE ? "private," : "",
-		f & PAGE_GZIP ? "gzip," : "", f & PAGE_SPECIAL ? "special," : "");
+	snprintf(out, n, "%s%s%s%s%s%s", f & PAGE_NOTE ? "note," : "",
+	         f & PAGE_ASSET ? "asset," : "", f & PAGE_REDIRECT ? "redirect," : "",
+	         f & PAGE_PRIVATE ? "private," : "", f & PAGE_GZIP ? "gzip," : "",
+	         f & PAGE_SPECIAL ? "special," : "");
 	size_t len = strlen(out);
 	if (len)
 		out[len - 1] = '\0';
@@ -37,8 +38,8 @@ list_cb(void *arg, struct slice key, struct slice val)
 		char f[80];
 		flags_str(v.flags, f, sizeof(f));
 		printf("%.*s\t%u\t%s\tgen=%llu\tident=%zu\tgzip=%zu\n", (int)key.len,
-			(const char *)key.ptr, v.status, f, (unsigned long long)v.gen,
-			v.sec[PAGE_SEC_BODY_IDENT].len, v.sec[PAGE_SEC_BODY_GZIP].len);
+		       (const char *)key.ptr, v.status, f, (unsigned long long)v.gen,
+		       v.sec[PAGE_SEC_BODY_IDENT].len, v.sec[PAGE_SEC_BODY_GZIP].len);
 	}
 	(*n)++;
 	return 0;
@@ -95,16 +96,16 @@ main(int argc, char **argv)
 			char f[80];
 			flags_str(v.flags, f, sizeof(f));
 			printf("status %u, flags %s, gen %llu, %zu bytes\n", v.status, f,
-				(unsigned long long)v.gen, val.len);
+			       (unsigned long long)v.gen, val.len);
 			printf("-- identity headers\n%.*s", (int)v.sec[PAGE_SEC_HDR_IDENT].len,
-				(const char *)v.sec[PAGE_SEC_HDR_IDENT].ptr);
+			       (const char *)v.sec[PAGE_SEC_HDR_IDENT].ptr);
 			printf("-- gzip headers\n%.*s", (int)v.sec[PAGE_SEC_HDR_GZIP].len,
-				(const char *)v.sec[PAGE_SEC_HDR_GZIP].ptr);
+			       (const char *)v.sec[PAGE_SEC_HDR_GZIP].ptr);
 			printf("-- 304 headers\n%.*s", (int)v.sec[PAGE_SEC_HDR_304].len,
-				(const char *)v.sec[PAGE_SEC_HDR_304].ptr);
+			       (const char *)v.sec[PAGE_SEC_HDR_304].ptr);
 			if (body)
-				fwrite(v.sec[PAGE_SEC_BODY_IDENT].ptr, 1, v.sec[PAGE_SEC_BODY_IDENT].len,
-					stdout);
+				fwrite(v.sec[PAGE_SEC_BODY_IDENT].ptr, 1,
+				       v.sec[PAGE_SEC_BODY_IDENT].len, stdout);
 		}
 		store_read_end(s);
 	}

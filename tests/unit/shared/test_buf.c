@@ -90,11 +90,7 @@ t_slices(void)
 }
 
 static const struct test tests[] = {
-	{"grow_and_put", t_grow_and_put},
-	{"sticky_max", t_sticky_max},
-	{"fixed", t_fixed},
-	{"html_escape", t_html_escape},
-	{"json_escape", t_json_escape},
-	{"slices", t_slices},
+        {"grow_and_put", t_grow_and_put}, {"sticky_max", t_sticky_max},   {"fixed", t_fixed},
+        {"html_escape", t_html_escape},   {"json_escape", t_json_escape}, {"slices", t_slices},
 };
 TEST_MAIN(tests)

@@ -62,7 +62,8 @@ t_load_file(void)
 	char path[] = "/tmp/folio-test-config-XXXXXX";
 	int fd = mkstemp(path);
 	CHECK(fd >= 0);
-	const char *text = "# comment\n\nsite_title = \"Quoted title\"\r\n  listen=127.0.0.1:9000\n";
+	const char *text =
+	        "# comment\n\nsite_title = \"Quoted title\"\r\n  listen=127.0.0.1:9000\n";
 	CHECK_INT_EQ(write(fd, text, strlen(text)), (long long)strlen(text));
 	close(fd);
 	struct config c;
@@ -124,11 +125,11 @@ t_addr(void)
 }
 
 static const struct test tests[] = {
-	{"defaults", t_defaults},
-	{"set_types", t_set_types},
-	{"errors_name_the_key", t_errors_name_the_key},
-	{"load_file", t_load_file},
-	{"dump_round_trips", t_dump_round_trips},
-	{"addr", t_addr},
+        {"defaults", t_defaults},
+        {"set_types", t_set_types},
+        {"errors_name_the_key", t_errors_name_the_key},
+        {"load_file", t_load_file},
+        {"dump_round_trips", t_dump_round_trips},
+        {"addr", t_addr},
 };
 TEST_MAIN(tests)

@@ -55,7 +55,10 @@ t_refuses_foreign(void)
 	int type;
 	CHECK_ERR(events_peek_type(SLICE_LIT(""), &type), ERR_PROTO);
 	CHECK_ERR(events_peek_type(SLICE_LIT("\x93\x01\x02\x03"), &type), ERR_VERSION);
-	CHECK_ERR(events_peek_type(SLICE_LIT("\xa3" "abc"), &type), ERR_PROTO);
+	CHECK_ERR(events_peek_type(SLICE_LIT("\xa3"
+	                                     "abc"),
+	                           &type),
+	          ERR_PROTO);
 	struct slice p = SLICE_LIT("/x");
 	struct buf b;
 	buf_init(&b, 0);
@@ -111,8 +114,8 @@ t_bus_pub_sub(void)
 }
 
 static const struct test tests[] = {
-	{"inval_round_trip", t_inval_round_trip},
-	{"refuses_foreign", t_refuses_foreign},
-	{"bus_pub_sub", t_bus_pub_sub},
+        {"inval_round_trip", t_inval_round_trip},
+        {"refuses_foreign", t_refuses_foreign},
+        {"bus_pub_sub", t_bus_pub_sub},
 };
 TEST_MAIN(tests)

@@ -22,14 +22,14 @@ static void
 encode_sample(struct buf *b)
 {
 	struct page_input in = {
-		.status = 200,
-		.flags = PAGE_NOTE,
-		.gen = 7,
-		.mtime = 784111777, /* Sun, 06 Nov 1994 08:49:37 GMT */
-		.content_type = "text/html; charset=utf-8",
-		.cache_control = "public, no-cache",
-		.body = SLICE_LIT("<p>hello</p>"),
-		.gzip = SLICE_LIT("GZ"),
+	        .status = 200,
+	        .flags = PAGE_NOTE,
+	        .gen = 7,
+	        .mtime = 784111777, /* Sun, 06 Nov 1994 08:49:37 GMT */
+	        .content_type = "text/html; charset=utf-8",
+	        .cache_control = "public, no-cache",
+	        .body = SLICE_LIT("<p>hello</p>"),
+	        .gzip = SLICE_LIT("GZ"),
 	};
 	buf_init(b, 0);
 	CHECK_INT_EQ(page_encode(&in, b), 0);
@@ -48,7 +48,7 @@ t_round_trip(void)
 	CHECK(v.flags & PAGE_NOTE);
 	CHECK(v.flags & PAGE_GZIP);
 	CHECK_MEM_STR(sec(&v, PAGE_SEC_BODY_IDENT).ptr, sec(&v, PAGE_SEC_BODY_IDENT).len,
-		"<p>hello</p>");
+	              "<p>hello</p>");
 	CHECK_MEM_STR(sec(&v, PAGE_SEC_BODY_GZIP).ptr, sec(&v, PAGE_SEC_BODY_GZIP).len, "GZ");
 	struct slice etag = sec(&v, PAGE_SEC_ETAG);
 	CHECK_INT_EQ(etag.len, 18);
@@ -64,7 +64,7 @@ t_header_blocks(void)
 	struct page_view v;
 	CHECK_INT_EQ(page_decode(buf_slice(&b), &v), 0);
 	struct slice id = sec(&v, PAGE_SEC_HDR_IDENT), gz = sec(&v, PAGE_SEC_HDR_GZIP),
-		     nm = sec(&v, PAGE_SEC_HDR_304);
+	             nm = sec(&v, PAGE_SEC_HDR_304);
 	CHECK(contains(id, "Content-Type: text/html; charset=utf-8\r\n"));
 	CHECK(contains(id, "Content-Length: 12\r\n"));
 	CHECK(!contains(id, "Content-Encoding"));
@@ -84,7 +84,8 @@ t_header_blocks(void)
 static void
 t_etag_follows_content(void)
 {
-	struct page_input in = {.status = 200, .content_type = "text/plain", .body = SLICE_LIT("a")};
+	struct page_input in = {
+	        .status = 200, .content_type = "text/plain", .body = SLICE_LIT("a")};
 	struct buf b1, b2, b3;
 	buf_init(&b1, 0);
 	buf_init(&b2, 0);
@@ -111,11 +112,11 @@ static void
 t_redirect(void)
 {
 	struct page_input in = {.status = 301,
-		.flags = PAGE_REDIRECT,
-		.location = SLICE_LIT("/new-place"),
-		.cache_control = "public, max-age=300",
-		.body = SLICE_LIT("ignored"),
-		.gzip = SLICE_LIT("ignored")};
+	                        .flags = PAGE_REDIRECT,
+	                        .location = SLICE_LIT("/new-place"),
+	                        .cache_control = "public, max-age=300",
+	                        .body = SLICE_LIT("ignored"),
+	                        .gzip = SLICE_LIT("ignored")};
 	struct buf b;
 	buf_init(&b, 0);
 	CHECK_INT_EQ(page_encode(&in, &b), 0);
@@ -176,11 +177,11 @@ t_http_date(void)
 }
 
 static const struct test tests[] = {
-	{"round_trip", t_round_trip},
-	{"header_blocks", t_header_blocks},
-	{"etag_follows_content", t_etag_follows_content},
-	{"redirect", t_redirect},
-	{"rejects_damage", t_rejects_damage},
-	{"http_date", t_http_date},
+        {"round_trip", t_round_trip},
+        {"header_blocks", t_header_blocks},
+        {"etag_follows_content", t_etag_follows_content},
+        {"redirect", t_redirect},
+        {"rejects_damage", t_rejects_damage},
+        {"http_date", t_http_date},
 };
 TEST_MAIN(tests)

@@ -118,7 +118,8 @@ t_grow_followed_by_reader(void)
 		for (int i = 0; i < 40 && !rc; i++) {
 			char k[32];
 			snprintf(k, sizeof(k), "/big/%d", i);
-			rc = store_put(t, slice_str(k), (struct slice){(uint8_t *)val, sizeof(val)});
+			rc = store_put(t, slice_str(k),
+			               (struct slice){(uint8_t *)val, sizeof(val)});
 		}
 		if (!rc)
 			rc = store_set_gen(t, 2);
@@ -177,9 +178,9 @@ t_drop_all(void)
 }
 
 static const struct test tests[] = {
-	{"reader_before_writer", t_reader_before_writer},
-	{"write_read_fresh", t_write_read_fresh},
-	{"grow_followed_by_reader", t_grow_followed_by_reader},
-	{"drop_all", t_drop_all},
+        {"reader_before_writer", t_reader_before_writer},
+        {"write_read_fresh", t_write_read_fresh},
+        {"grow_followed_by_reader", t_grow_followed_by_reader},
+        {"drop_all", t_drop_all},
 };
 TEST_MAIN(tests)
