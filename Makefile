@@ -78,6 +78,8 @@ ALL_SRC := $(SHARED_SRC) $(RENDERER_SRC) $(INGESTD_SRC) $(FRONTD_SRC) ingestd/ma
 .PHONY: all all-libs deps demo test test-run unit integ check check-headers format format-check \
 	lint clean install bench
 .DEFAULT_GOAL := all
+# Test and fuzz objects are not intermediates to delete: keep them for incremental builds.
+.SECONDARY:
 
 all: $(PROGS)
 
