@@ -75,8 +75,16 @@ REPLAY_BINS := $(patsubst %,$(B)/tests/fuzz/replay_%,$(FUZZ_NAMES))
 ALL_SRC := $(SHARED_SRC) $(RENDERER_SRC) $(INGESTD_SRC) $(FRONTD_SRC) ingestd/main.c \
 	frontd/main.c tools/folio/main.c $(FOLIO_SRC) $(TOOLS_SRC) $(UNIT_SRC) $(FUZZ_SRC) $(wildcard tests/fuzz/replay.c)
 
+# Benchmark helpers (tools/bench/): a fixed-page reference server, a push load generator and
+# a holder of live-reload streams linked like the tools, and an LD_PRELOAD allocation
+# counter. make bench builds them.
+BENCH_PROGS := $(B)/bench/refserver $(B)/bench/pushload $(B)/bench/livehold
+BENCH_SO    := $(B)/bench/malloc_count.so
+ALL_SRC += tools/bench/refserver.c tools/bench/pushload.c tools/bench/malloc_count.c \
+	tools/bench/livehold.c
+
 .PHONY: all all-libs deps demo test test-run unit integ check check-headers format format-check \
-	lint clean install bench
+	lint clean install bench bench-tools
 .DEFAULT_GOAL := all
 # Test and fuzz objects are not intermediates to delete: keep them for incremental builds.
 .SECONDARY:
@@ -157,7 +165,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory MODE=release all
 	$(Q)$(MAKE) --no-print-directory MODE=asan test-run
 
-test-run: $(PROGS) $(UNIT_BINS) $(REPLAY_BINS)
+test-run: $(PROGS) $(UNIT_BINS) $(REPLAY_BINS) $(BENCH_PROGS) $(BENCH_SO)
 	@FOLIO_BIN=$(BIN) FOLIO_BUILD=$(B) FOLIO_REPLAY="$(REPLAY_BINS)" sh tests/run.sh $(UNIT_BINS)
 
 unit: $(UNIT_BINS)
@@ -170,9 +178,24 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory MODE=release all
 	bin/folio serve --data var --fronts 2 --publish examples/vault
 
+# The side-by-side benchmark (docs/BENCH.md): installs nginx, hugo and wrk when missing,
+# builds the release binaries and the helpers, runs, and rewrites docs/BENCH.md.
+# BENCH_QUICK=1 runs a small, fast version (the smoke test uses it).
 bench: deps
-	$(Q)$(MAKE) --no-print-directory MODE=release all
-	sh tools/bench.sh
+	$(Q)$(MAKE) --no-print-directory MODE=release all bench-tools
+	FOLIO_BIN=bin BENCH_TOOLS=build/release/bench bash tools/bench/run.sh
+
+bench-tools: $(BENCH_PROGS) $(BENCH_SO)
+
+$(B)/bench/%: $(B)/tools/bench/%.o $(LIB_SHARED)
+	@mkdir -p $(@D)
+	@$(if $(filter 0,$(V)),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB_SHARED) $(ALL_LIBS)
+
+$(BENCH_SO): tools/bench/malloc_count.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(filter 0,$(V)),echo "  CC      $@")
+	$(Q)$(CC) $(ALL_CPPFLAGS) -std=c17 $(WARN) -O2 -g -fPIC -shared -o $@ $< -ldl
 
 # Every header compiles on its own.
 # X-macro tables (*_fields.h) are fragments, not headers, and are left out.

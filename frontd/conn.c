@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "frontd/front_statsock.h"
 #include "frontd/frontd.h"
 #include "frontd/serve.h"
 #include "shared/defs.h"
@@ -75,6 +76,8 @@ conn_pool_get(struct conn_pool *p)
 	c->stamp = 0;
 	c->tprev = c->tnext = c->next = NULL;
 	respond_reset(&c->q);
+	c->alog_skip = 0;
+	c->peer.text[0] = '\0';
 	p->open++;
 	return c;
 }
@@ -119,7 +122,10 @@ conn_reap(struct frontd *fd)
 	struct conn *c;
 	while ((c = fd->closing)) {
 		fd->closing = c->next;
-		close(c->fd); /* also leaves the epoll set: the fd is never duplicated */
+		/* -1: the socket went on as a live-reload stream. Closing also leaves the epoll
+		 * set: the fd is never duplicated. */
+		if (c->fd >= 0)
+			close(c->fd);
 		fd->stats.conns_open--;
 		conn_pool_put(&fd->pool, c);
 	}
@@ -180,6 +186,7 @@ conn_flush(struct frontd *fd, struct conn *c)
 		conn_close(fd, c);
 		return rc;
 	}
+	c->alog_skip += c->q.n - c->q.first - 1; /* answers dropped here are queued again */
 	c->rpos = respond_trim(&c->q);
 	c->scanned = 0;
 	if (conn_watch(fd, c, EPOLLOUT) < 0) {
@@ -216,8 +223,8 @@ conn_finish(struct frontd *fd, struct conn *c, bool served)
 		c->rpos = 0;
 	}
 	if (c->rlen == 0) {
-		if (fd->stopping) {
-			conn_close(fd, c);
+		if (fd->stopping && !fd->stop_idle_at) {
+			conn_close(fd, c); /* past a stop's grace (frontd_stop) */
 			return;
 		}
 		loop_timer_set(&fd->timers, c, LOOP_TIMER_IDLE, fd->now_ms);
@@ -243,9 +250,13 @@ conn_process(struct frontd *fd, struct conn *c)
 			break;
 		if (!respond_has_room(q) && conn_flush(fd, c))
 			return;
+		uint32_t n0 = q->n; /* a response queued past it answers this request */
 		if (rc < 0) {
 			if (serve_error(fd, c, req->status, c->rlen) < 0)
 				conn_close(fd, c); /* cannot happen on a drained queue */
+			front_statsock_stamp(q, n0, HTTP_OTHER, fd->now_us);
+			if (fd->alog)
+				accesslog_note(fd, c, n0, NULL);
 			break;
 		}
 		uint32_t end = c->rpos + (uint32_t)rc;
@@ -260,6 +271,9 @@ conn_process(struct frontd *fd, struct conn *c)
 			        log_warn("serve.toobig", "head exceeds %d bytes", RESPOND_HBUF));
 			serve_error(fd, c, 500, end);
 		}
+		front_statsock_stamp(q, n0, (uint8_t)req->method, fd->now_us);
+		if (fd->alog)
+			accesslog_note(fd, c, n0, req);
 		c->rpos = end;
 		c->scanned = 0;
 		served = true;
@@ -354,7 +368,10 @@ void
 conn_accept(struct frontd *fd)
 {
 	for (int i = 0; i < CONN_ACCEPT_BATCH; i++) {
-		int s = accept4(fd->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_storage peer;
+		socklen_t peer_len = sizeof(peer);
+		int s = accept4(fd->lfd, fd->alog ? (struct sockaddr *)&peer : NULL,
+		                fd->alog ? &peer_len : NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (s < 0) {
 			switch (errno) {
 			case EINTR:
@@ -383,6 +400,9 @@ conn_accept(struct frontd *fd)
 			continue;
 		}
 		c->fd = s;
+		if (fd->alog)
+			accesslog_peer_set(&c->peer, (struct sockaddr *)&peer);
+		c->q.views = &fd->views; /* note pages written in full count as views there */
 		int one = 1;
 		setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (loop_watch(fd->epfd, s, EPOLLIN, &c->src) < 0) {
@@ -430,7 +450,9 @@ conn_close_idle(struct frontd *fd)
 		struct conn *c = fd->timers.head[lists[i]], *next;
 		for (; c; c = next) {
 			next = c->tnext;
-			if (c->rlen == c->rpos && respond_empty(&c->q))
+			int unread = 0; /* a request already in the socket gets its answer */
+			if (c->rlen == c->rpos && respond_empty(&c->q) &&
+			    (ioctl(c->fd, FIONREAD, &unread) < 0 || unread == 0))
 				conn_close(fd, c);
 		}
 	}

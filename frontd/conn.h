@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "frontd/accesslog.h"
 #include "frontd/loop.h"
 #include "frontd/respond.h"
 #include "shared/http.h"
@@ -43,6 +44,8 @@ struct conn {
 	struct conn *tprev, *tnext;
 	struct conn *next; /* free list or closing list */
 	struct respq q;
+	uint32_t alog_skip;         /* answers queued again after a partial write: logged once */
+	struct accesslog_peer peer; /* client address, when the access log is on */
 	uint8_t rbuf[CONN_RBUF];
 };
 

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frontd/accesslog.h"
+#include "frontd/front_statsock.h"
 #include "shared/config.h"
 #include "shared/defs.h"
 #include "shared/err.h"
@@ -30,6 +33,7 @@
 #define FRONTD_PAUSE_MS   100  /* accept retry after running out of descriptors */
 #define FRONTD_DEFER_SECS 1    /* TCP_DEFER_ACCEPT: wake for a connection once it has data */
 #define FRONTD_SPARE_FDS  64   /* descriptors beyond max_conns: store, bus, epoll, logs */
+#define FRONTD_DRAIN_MAX  16   /* accept batches taken from the queue when stopping */
 
 /* Formats the socket's bound address ("127.0.0.1:8080", "[::1]:8080"). */
 static void
@@ -161,6 +165,24 @@ frontd_open_store(struct frontd *fd)
 	fd->store_retry_at = fd->now_ms + FRONTD_STORE_RETRY_MS;
 }
 
+/* The view counter and its socket to ingestd (views.h); a socket failure is only logged. */
+static int
+frontd_views_open(struct frontd *fd)
+{
+	char sock[4096], url[4200];
+	if (config_path(fd->cfg, "run/views.sock", sock, sizeof(sock)) < 0)
+		return ERR_TOOBIG;
+	snprintf(url, sizeof(url), "ipc://%s", sock);
+	int rc = views_init(&fd->views, fd->cfg, url, &fd->stats, fd->now_ms, (int64_t)time(NULL));
+	if (rc < 0)
+		return rc;
+	fd->views_src.kind = LOOP_VIEWS;
+	if (fd->views.fd >= 0 && loop_watch(fd->epfd, fd->views.fd, EPOLLIN, &fd->views_src) < 0)
+		log_warn("views.watch", "err=%s (view acknowledgements arrive only on ticks)",
+		         err_str(-errno));
+	return 0;
+}
+
 int
 frontd_init(struct frontd *fd, const struct config *cfg)
 {
@@ -183,10 +205,16 @@ frontd_init(struct frontd *fd, const struct config *cfg)
 	snprintf(url, sizeof(url), "ipc://%s", sock);
 
 	size_t max_conns = (size_t)cfg->max_conns;
-	frontd_raise_nofile(max_conns + FRONTD_SPARE_FDS);
+	size_t live_max = cfg->live_reload ? (size_t)cfg->live_max : 0;
+	frontd_raise_nofile(max_conns + live_max + FRONTD_SPARE_FDS);
 	rc = conn_pool_init(&fd->pool, max_conns);
 	if (rc < 0) {
 		log_err("frontd.pool", "max_conns=%zu err=%s", max_conns, err_str(rc));
+		goto fail;
+	}
+	rc = live_init(&fd->live, cfg->live_reload, live_max, max_conns + FRONTD_SPARE_FDS);
+	if (rc < 0) {
+		log_err("frontd.live", "live_max=%zu err=%s", live_max, err_str(rc));
 		goto fail;
 	}
 	fd->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -212,6 +240,18 @@ frontd_init(struct frontd *fd, const struct config *cfg)
 	}
 	if (rc < 0)
 		log_warn("inval.open", "url=%s err=%s (serving without events)", url, err_str(rc));
+	fd->inval.on_path = live_on_path; /* live reload hears of every changed page */
+	fd->inval.on_done = live_on_event;
+	fd->inval.hook_arg = fd;
+	rc = frontd_views_open(fd);
+	if (rc < 0)
+		goto fail;
+	front_statsock_open(fd); /* optional too: a front without it still serves */
+	if (cfg->access_log && *cfg->access_log) {
+		rc = accesslog_open(&fd->alog, cfg->access_log, cfg->data_dir);
+		if (rc < 0)
+			goto fail;
+	}
 
 	frontd_open_store(fd);
 	return 0;
@@ -230,7 +270,12 @@ frontd_fini(struct frontd *fd)
 	}
 	conn_reap(fd);
 	conn_pool_fini(&fd->pool);
+	live_fini(&fd->live);
 	inval_close(&fd->inval);
+	views_fini(&fd->views);
+	front_statsock_close(fd);
+	accesslog_close(fd->alog); /* after the connections: it writes what they logged */
+	fd->alog = NULL;
 	store_close(fd->store);
 	fd->store = NULL;
 	if (fd->lfd >= 0)
@@ -253,6 +298,22 @@ frontd_run(struct frontd *fd)
 	return rc;
 }
 
+/*
+ * Accepts what the kernel has queued for this listener before it closes: closing a
+ * listener resets the connections in its queue (unless net.ipv4.tcp_migrate_req hands
+ * them to another front of the SO_REUSEPORT group). Bounded: a flood cannot hold the stop.
+ */
+static void
+frontd_drain_accept(struct frontd *fd)
+{
+	struct pollfd p = {.fd = fd->lfd, .events = POLLIN};
+	for (int i = 0; i < FRONTD_DRAIN_MAX && fd->lfd >= 0; i++) {
+		if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+			break;
+		conn_accept(fd);
+	}
+}
+
 void
 frontd_stop(struct frontd *fd)
 {
@@ -260,13 +321,20 @@ frontd_stop(struct frontd *fd)
 		fd->stop_deadline = fd->now_ms; /* asked twice: stop now */
 		return;
 	}
-	fd->stopping = true;
-	fd->stop_deadline = fd->now_ms + FRONTD_STOP_MS;
 	if (fd->lfd >= 0) {
+		frontd_drain_accept(fd);
 		close(fd->lfd); /* new connections go to the other fronts */
 		fd->lfd = -1;
 	}
-	conn_close_idle(fd);
+	fd->stopping = true;
+	fd->stop_deadline = fd->now_ms + FRONTD_STOP_MS;
+	/*
+	 * An idle keep-alive client may be sending its next request right now: closing at
+	 * once would fail it. For a grace period every request still gets an answer (with
+	 * "Connection: close"); then the connections still idle are closed.
+	 */
+	fd->stop_idle_at = fd->now_ms + FRONTD_STOP_IDLE_MS;
+	live_stop(fd); /* streams never finish: their readers reconnect to another front */
 	log_info("frontd.stopping", "open=%zu wait_ms=%d", fd->pool.open, FRONTD_STOP_MS);
 }
 
@@ -286,6 +354,15 @@ frontd_tick(struct frontd *fd)
 		frontd_open_store(fd);
 	if (fd->store && fd->now_ms >= fd->gen_check_at)
 		frontd_check_gen(fd);
+	if (fd->stopping && (fd->pool.open == 0 || fd->now_ms >= fd->stop_deadline))
+		views_stop(&fd->views, fd->now_ms); /* requests are done: flush the last views */
+	views_tick(&fd->views, fd->now_ms, fd->date.sec);
+	front_statsock_tick(fd);
+	live_tick(fd);
+	if (fd->stop_idle_at && fd->now_ms >= fd->stop_idle_at) {
+		fd->stop_idle_at = 0;
+		conn_close_idle(fd); /* the stop's grace is over */
+	}
 	if (fd->listen_paused_until && fd->now_ms >= fd->listen_paused_until) {
 		fd->listen_paused_until = 0;
 		if (fd->lfd >= 0)

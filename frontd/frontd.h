@@ -15,14 +15,18 @@
 #include "frontd/conn.h"
 #include "frontd/front_stats.h"
 #include "frontd/inval.h"
+#include "frontd/live.h"
 #include "frontd/loop.h"
 #include "frontd/respond.h"
+#include "frontd/views.h"
 #include "shared/http.h"
 
 struct config;
+struct statsock;
 struct store;
 
 #define FRONTD_STOP_MS        5000 /* a graceful stop waits this long for responses in flight */
+#define FRONTD_STOP_IDLE_MS   1000 /* and this long for idle keep-alive clients to ask again */
 #define FRONTD_STORE_RETRY_MS 1000 /* until the store exists, try to open it this often */
 #define FRONTD_GEN_CHECK_MS   5000 /* compare the store's generation with the events' */
 #define FRONTD_KEY_MAX        512  /* LMDB keys are at most 511 bytes */
@@ -33,6 +37,7 @@ struct frontd {
 	int lfd;   /* listening socket; -1 once stopping */
 	int sigfd; /* SIGTERM and SIGINT */
 	struct loop_src listen_src, signal_src, bus_src;
+	struct loop_src views_src; /* LOOP_VIEWS: acknowledgements of view batches */
 	char listen_name[80]; /* the bound address, for logs */
 	char pages_dir[4096];
 
@@ -43,15 +48,24 @@ struct frontd {
 	int64_t listen_paused_until; /* accept failed for lack of fds: retry then */
 
 	struct inval inval;
+	struct views views; /* page views counted, batched and sent to ingestd */
+	struct live live;   /* live-reload streams (live.h) */
 	struct conn_pool pool;
 	struct loop_timers timers;
 	struct conn *closing; /* closed this iteration, freed at its end */
 	struct respond_date date;
 	struct front_stats stats;
 	int64_t now_ms; /* monotonic, read once per iteration */
+	int64_t now_us; /* the same instant, precise (stats_mono_us): starts latency timing */
+
+	struct statsock *statsock;    /* stats socket (front_statsock.h); NULL until open */
+	struct accesslog *alog;       /* access_log (accesslog.h); NULL when off */
+	struct loop_src statsock_src; /* LOOP_STATS */
+	int64_t statsock_retry_at;    /* try to open it then (0: do not) */
 
 	bool stopping;
 	int64_t stop_deadline;
+	int64_t stop_idle_at; /* a stop's grace for idle keep-alive connections ends (0: over) */
 
 	/* Scratch for the request being served. */
 	struct http_req req;

@@ -90,15 +90,22 @@ inval_note_gen(struct inval *iv, uint64_t gen, struct front_stats *st)
 	}
 }
 
+/* What a decoding event hands each path to: the subscriber and the event's generation. */
+struct inval_ctx {
+	struct inval *iv;
+	const uint64_t *gen; /* set by the decoder before the first path */
+};
+
 /*
- * Called for each changed path of an event. Nothing needs it yet: pages are read from
- * the store on every request. Live reload (server-sent events) will notify here.
+ * Called for each changed path of an event. Pages are read from the store on every
+ * request, so only live reload (the on_path hook) has anything to do here.
  */
 static void
 inval_path(void *arg, struct slice path)
 {
-	(void)arg;
-	(void)path;
+	struct inval_ctx *x = arg;
+	if (x->iv->on_path)
+		x->iv->on_path(x->iv->hook_arg, *x->gen, path);
 }
 
 void
@@ -128,13 +135,16 @@ inval_drain(struct inval *iv, struct front_stats *st)
 			continue; /* another kind of event: not for this subscriber */
 		uint64_t gen = 0;
 		size_t npaths = 0;
+		struct inval_ctx ctx = {iv, &gen};
 		if (rc == 0)
-			rc = events_decode_inval(msg, &gen, &npaths, inval_path, iv);
+			rc = events_decode_inval(msg, &gen, &npaths, inval_path, &ctx);
 		if (rc) {
 			st->inval_errors++;
 			LOG_RATELIMIT(log_warn("inval.decode", "err=%s len=%zu", err_str(rc), len));
 			continue;
 		}
 		inval_event(iv, gen, npaths, st);
+		if (iv->on_done)
+			iv->on_done(iv->hook_arg, gen);
 	}
 }

@@ -2,8 +2,8 @@
  * inval.h: a front's invalidation subscriber. It holds the sub socket whose receive fd
  * sits in the front's epoll set, drains events without blocking and tracks the last push
  * generation, warning about gaps. Correctness never depends on it (every request renews
- * the LMDB snapshot when a newer commit exists); live reload and caches will hang off the
- * per-path hook later.
+ * the LMDB snapshot when a newer commit exists); live reload (live.h) hangs off its
+ * per-path and per-event hooks.
  */
 #ifndef FRONTD_INVAL_H
 #define FRONTD_INVAL_H
@@ -19,12 +19,19 @@
 
 struct bus;
 
+/* Hooks told about each event: path once per changed path, then done (both may be NULL). */
+typedef void inval_path_fn(void *arg, uint64_t gen, struct slice path);
+typedef void inval_done_fn(void *arg, uint64_t gen);
+
 struct inval {
 	struct bus *bus; /* NULL when the bus could not be opened */
 	int fd;          /* pollable receive fd, or -1 */
 	uint64_t last_gen;
 	bool have_gen;
-	uint8_t *buf; /* INVAL_MSG_MAX bytes, allocated once */
+	uint8_t *buf;           /* INVAL_MSG_MAX bytes, allocated once */
+	inval_path_fn *on_path; /* live reload (live.h) */
+	inval_done_fn *on_done;
+	void *hook_arg;
 };
 
 /*

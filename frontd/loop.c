@@ -12,7 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frontd/accesslog.h"
 #include "frontd/conn.h"
+#include "frontd/front_statsock.h"
 #include "frontd/frontd.h"
 #include "shared/defs.h"
 #include "shared/err.h"
@@ -113,6 +115,7 @@ loop_clock(struct frontd *fd)
 {
 	struct timespec ts;
 	fd->now_ms = loop_now_ms();
+	fd->now_us = stats_mono_us(); /* vDSO; the coarse clock ticks too slowly for latency */
 	clock_gettime(CLOCK_REALTIME_COARSE, &ts);
 	respond_date_update(&fd->date, (int64_t)ts.tv_sec);
 }
@@ -138,8 +141,12 @@ loop_wait_ms(struct frontd *fd)
 	int64_t ms = loop_timer_next(&fd->timers, fd->now_ms);
 	if (ms < 0 || ms > LOOP_WAIT_MS)
 		ms = LOOP_WAIT_MS;
-	int64_t at[] = {fd->store ? 0 : fd->store_retry_at, fd->listen_paused_until,
-	                fd->stopping ? fd->stop_deadline : 0};
+	int64_t at[] = {fd->store ? 0 : fd->store_retry_at,
+	                fd->listen_paused_until,
+	                fd->stopping && fd->pool.open ? fd->stop_deadline : 0,
+	                views_deadline(&fd->views),
+	                fd->live.wake_at,
+	                fd->stop_idle_at};
 	for (size_t i = 0; i < ARRAY_LEN(at); i++) {
 		if (!at[i])
 			continue;
@@ -162,7 +169,8 @@ loop_signal(struct frontd *fd)
 static bool
 loop_done(const struct frontd *fd)
 {
-	return fd->stopping && (fd->pool.open == 0 || fd->now_ms >= fd->stop_deadline);
+	return fd->stopping && (fd->pool.open == 0 || fd->now_ms >= fd->stop_deadline) &&
+	       views_done(&fd->views, fd->now_ms); /* the last views are flushed (views.h) */
 }
 
 int
@@ -196,6 +204,16 @@ loop_run(struct frontd *fd)
 			case LOOP_BUS:
 				inval_drain(&fd->inval, &fd->stats);
 				break;
+			case LOOP_VIEWS:
+				views_drain(&fd->views, fd->now_ms);
+				break;
+			case LOOP_STATS:
+				front_statsock_answer(fd);
+				break;
+			case LOOP_LIVE:
+				live_event(fd, container_of(src, struct live_sub, src),
+				           ev[i].events);
+				break;
 			default:
 				break;
 			}
@@ -206,6 +224,8 @@ loop_run(struct frontd *fd)
 		loop_expire(fd);
 		conn_reap(fd);
 		frontd_tick(fd);
+		if (fd->alog)
+			accesslog_tick(fd->alog, fd->now_ms, &fd->stats);
 	}
 	return 0;
 }

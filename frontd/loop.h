@@ -22,6 +22,9 @@ enum loop_kind {
 	LOOP_SIGNAL,
 	LOOP_BUS,
 	LOOP_CONN,
+	LOOP_VIEWS, /* acknowledgements of view batches (views.h) */
+	LOOP_STATS, /* requests on the stats socket (front_statsock.h) */
+	LOOP_LIVE,  /* a live-reload stream (live.h) */
 };
 
 struct loop_src {

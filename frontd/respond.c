@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include "frontd/front_statsock.h"
+#include "frontd/views.h"
 #include "shared/defs.h"
 #include "shared/err.h"
 #include "shared/http.h"
@@ -36,6 +38,7 @@ respond_reset(struct respq *q)
 	q->sent = 0;
 	q->stale = false;
 	q->close_after = false;
+	q->done = 0;
 }
 
 bool
@@ -221,6 +224,22 @@ respond_body_map(struct respq *q, struct resp *r, struct slice body, int sec, st
 	return true;
 }
 
+bool
+respond_mark_view(struct respq *q, struct resp *r, struct slice key)
+{
+	if (r->body_src != RESPOND_BODY_MAP) {
+		if (key.len > UINT16_MAX || key.len > RESPOND_HBUF - q->hlen)
+			return false;
+		r->key_off = q->hlen;
+		r->key_len = (uint16_t)key.len;
+		r->etag_len = 0;
+		memcpy(q->hbuf + q->hlen, key.ptr, key.len);
+		q->hlen += (uint32_t)key.len;
+	}
+	r->view = true;
+	return true;
+}
+
 void
 respond_commit(struct respq *q, struct resp *r)
 {
@@ -295,9 +314,10 @@ respond_iov(const struct respq *q, struct iovec *iov, size_t cap, size_t *total)
 }
 
 static void
-count_done(const struct resp *r, struct front_stats *st)
+count_done(struct respq *q, const struct resp *r, struct front_stats *st, int64_t *now_us)
 {
 	st->req_total++;
+	front_statsock_done(st, r->method, q->done++ > 0, r->head_us, now_us);
 	switch (r->status / 100) {
 	case 1:
 		st->resp_1xx++;
@@ -336,6 +356,7 @@ count_done(const struct resp *r, struct front_stats *st)
 void
 respond_advance(struct respq *q, size_t n, struct front_stats *st)
 {
+	int64_t now_us = 0; /* read once, when the first response completes */
 	st->bytes_out += n;
 	while (q->first < q->n) {
 		const struct resp *r = &q->r[q->first];
@@ -345,7 +366,9 @@ respond_advance(struct respq *q, size_t n, struct front_stats *st)
 			return;
 		}
 		n -= remain;
-		count_done(r, st);
+		count_done(q, r, st, &now_us);
+		if (r->view && q->views)
+			views_count(q->views, respond_key(q, r));
 		q->first++;
 		q->sent = 0;
 	}
@@ -390,7 +413,8 @@ respond_trim(struct respq *q)
 		q->stale = true;
 		r->body = NULL;
 	} else {
-		q->hlen = r->head_off + r->head_len;
+		/* A view keeps its saved key, which follows the head. */
+		q->hlen = r->view ? r->key_off + r->key_len : r->head_off + r->head_len;
 	}
 	return r->req_end;
 }

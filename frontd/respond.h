@@ -19,6 +19,8 @@
 #include "frontd/front_stats.h"
 #include "shared/buf.h"
 
+struct views;
+
 #define RESPOND_MAX_QUEUE 16   /* responses batched per connection and writev */
 #define RESPOND_HBUF      6144 /* bytes for response heads plus resume keys */
 #define RESPOND_MIN_ROOM  256  /* free bytes a new response needs to start */
@@ -58,7 +60,10 @@ struct resp {
 	uint8_t kind;
 	uint16_t status;
 	bool close;
+	bool view;        /* a note page view: counted in the queue's views once written */
 	uint32_t req_end; /* read-buffer offset just past the request this answers */
+	uint8_t method;   /* enum http_method of the request (HTTP_OTHER if unparsable) */
+	int64_t head_us;  /* stats_mono_us() when its head was complete; 0: not timed */
 	const uint8_t *body;
 	size_t body_len;
 };
@@ -70,6 +75,8 @@ struct respq {
 	size_t sent;   /* bytes of r[first] already written, head then body */
 	bool stale;    /* r[first]'s body pointer is from an ended txn: refresh before writing */
 	bool close_after;
+	struct views *views; /* where views are counted (views.h); NULL: not counted */
+	uint32_t done;       /* responses written in full since respond_reset (keep-alive reuse) */
 	struct resp r[RESPOND_MAX_QUEUE];
 	uint8_t hbuf[RESPOND_HBUF];
 };
@@ -122,6 +129,12 @@ void respond_body_static(struct resp *r, const void *p, size_t n);
  */
 bool respond_body_map(struct respq *q, struct resp *r, struct slice body, int sec, struct slice key,
                       struct slice etag);
+/*
+ * Marks r as a view of the page at key (copied after the head unless respond_body_map
+ * already saved it), to be counted in q->views once r is written in full. False when out
+ * of room.
+ */
+bool respond_mark_view(struct respq *q, struct resp *r, struct slice key);
 /* Queues r (the entry respond_begin returned). */
 void respond_commit(struct respq *q, struct resp *r);
 /* Drops r before it was committed, giving back its buffer space. */

@@ -169,6 +169,10 @@ serve_page(struct frontd *fd, struct conn *c, const struct http_req *req, enum r
 	bool ok = respond_put(q, r, v->sec[hdr].ptr, v->sec[hdr].len) && respond_end_head(q, r);
 	if (ok && has_body && !head)
 		ok = respond_body_map(q, r, v->sec[body], body, key, v->sec[PAGE_SEC_ETAG]);
+	/* A view: a note page read (200) or revalidated (304) with GET; HEAD reads nothing. */
+	if (ok && !head && !status_override && (v->flags & PAGE_NOTE) &&
+	    (status == 200 || status == 304))
+		ok = respond_mark_view(q, r, key);
 	if (!ok) {
 		respond_cancel(q, r);
 		return ERR_TOOBIG;
@@ -250,6 +254,8 @@ serve_request(struct frontd *fd, struct conn *c, const struct http_req *req, uin
 			c->linger = true;
 		return rc;
 	}
+	if (live_is_endpoint(&fd->live, req->path))
+		return live_serve(fd, c, req, req_end); /* the connection becomes a stream */
 	enum respond_conn mode = conn_mode(fd, req, false);
 	int n = http_path_normalize(req->path, fd->key, sizeof(fd->key));
 	if (n < 0)

@@ -16,7 +16,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ingestd/check.h"
 #include "ingestd/ingest.h"
+#include "ingestd/ingest_statsock.h"
+#include "ingestd/viewapi.h"
 #include "shared/buf.h"
 #include "shared/config.h"
 #include "shared/defs.h"
@@ -24,6 +27,7 @@
 #include "shared/http.h"
 #include "shared/log.h"
 #include "shared/pushmsg.h"
+#include "shared/statsprom.h"
 
 #define API_HEAD_TIMEOUT_MS 30000 /* a request head must arrive within this */
 #define API_IDLE_TIMEOUT_MS 60000 /* a keep-alive connection may sit idle this long */
@@ -37,7 +41,16 @@ enum conn_state {
 	CONN_WRITE, /* writing an answer */
 };
 
-enum api_route { ROUTE_NONE, ROUTE_FILES, ROUTE_PUSH, ROUTE_STATUS };
+enum api_route {
+	ROUTE_NONE,
+	ROUTE_FILES,
+	ROUTE_PUSH,
+	ROUTE_STATUS,
+	ROUTE_CHECK,
+	ROUTE_REBUILD,
+	ROUTE_VIEWS,
+	ROUTE_METRICS,
+};
 
 struct conn {
 	int fd;
@@ -52,11 +65,13 @@ struct conn {
 	size_t out_off;   /* how many of them are sent */
 	int64_t deadline; /* ms; the connection closes when it passes */
 	bool open;
+	enum api_route route; /* of the current request, for the counters */
 };
 
 struct api {
 	const struct config *cfg;
 	struct ingest *in;
+	struct viewdb *views; /* GET /api/v1/views; NULL: not offered */
 	char *key;
 	int lfd;
 	int port;
@@ -124,21 +139,29 @@ conn_accept(struct api *a, int64_t now)
 
 /* Queues a complete answer with a JSON body; the connection switches to writing it. */
 static void
-respond(struct api *a, struct conn *c, int status, const char *extra, struct slice body,
-        int64_t now)
+respond_as(struct api *a, struct conn *c, int status, const char *ctype, const char *extra,
+           struct slice body, int64_t now)
 {
 	if (a->draining) {
 		c->keep_alive = false;
 	}
+	ingest_statsock_answered(ingest_stats(a->in), c->route == ROUTE_PUSH, status);
 	buf_printf(&c->out,
-	           "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+	           "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
 	           "Content-Length: %zu\r\nCache-Control: no-store\r\nConnection: %s\r\n%s\r\n",
-	           status, http_reason(status), body.len + 1,
+	           status, http_reason(status), ctype, body.len + 1,
 	           c->keep_alive ? "keep-alive" : "close", extra ? extra : "");
 	buf_put_slice(&c->out, body);
 	buf_putc(&c->out, '\n');
 	c->state = CONN_WRITE;
 	c->deadline = now + API_IO_TIMEOUT_MS;
+}
+
+static void
+respond(struct api *a, struct conn *c, int status, const char *extra, struct slice body,
+        int64_t now)
+{
+	respond_as(a, c, status, "application/json", extra, body, now);
 }
 
 static void
@@ -167,6 +190,18 @@ route_of(struct slice path)
 	}
 	if (slice_eq_str(path, "/api/v1/status")) {
 		return ROUTE_STATUS;
+	}
+	if (slice_eq_str(path, "/api/v1/views")) {
+		return ROUTE_VIEWS;
+	}
+	if (slice_eq_str(path, "/api/v1/check")) {
+		return ROUTE_CHECK;
+	}
+	if (slice_eq_str(path, "/api/v1/rebuild")) {
+		return ROUTE_REBUILD;
+	}
+	if (slice_eq_str(path, "/metrics")) {
+		return ROUTE_METRICS;
 	}
 	return ROUTE_NONE;
 }
@@ -220,7 +255,7 @@ static void
 serve_json(struct api *a, struct conn *c, int rc, struct buf *body, int64_t now)
 {
 	if (rc < 0) {
-		log_err("api.query", "err=\"%s\"", err_str(rc));
+		LOG_RATELIMIT(log_err("api.query", "err=\"%s\"", err_str(rc)));
 		respond_error(a, c, 500, "database error", NULL, now);
 		return;
 	}
@@ -234,6 +269,8 @@ serve_push(struct api *a, struct conn *c, int64_t now)
 	struct push_limits lim = {a->cfg->max_file, (uint64_t)a->cfg->max_files};
 	struct push p;
 	struct buf reply;
+	struct ingest_result res = {0};
+	int64_t t0 = stats_mono_us();
 	buf_init(&reply, 0);
 	int rc = pushmsg_decode(body, c->fmt, &lim, &p);
 	if (rc == ERR_NOMEM) {
@@ -243,7 +280,7 @@ serve_push(struct api *a, struct conn *c, int64_t now)
 		return;
 	}
 	/* A push with problems is still handed over: the ingest refuses it with the details. */
-	rc = ingest_push(a->in, &p, &reply, NULL);
+	rc = ingest_push(a->in, &p, &reply, &res);
 	int status = 200;
 	if (rc == ERR_PROTO || rc == ERR_TOOBIG || rc == ERR_INVAL) {
 		status = 400;
@@ -256,8 +293,75 @@ serve_push(struct api *a, struct conn *c, int64_t now)
 		status = 500;
 	}
 	respond(a, c, status, NULL, buf_slice(&reply), now);
+	ingest_statsock_pushed(ingest_stats(a->in), t0, status == 200, res.rendered);
 	pushmsg_fini(&p);
 	buf_fini(&reply);
+}
+
+/* GET /metrics: every process's counters for Prometheus (ingest_statsock.h). */
+static bool
+on_metrics(struct api *a, struct conn *c, const struct http_req *req, bool has_body, int64_t now)
+{
+	if (req->method != HTTP_GET) {
+		respond_error(a, c, 405, "method not allowed", "Allow: GET\r\n", now);
+	} else if (a->cfg->metrics_auth && !authorised(a, req->authorization)) {
+		respond_error(a, c, 401, "missing or wrong API key (metrics_auth is on)",
+		              "WWW-Authenticate: Bearer realm=\"folio\"\r\n", now);
+	} else if (has_body) {
+		respond_error(a, c, 400, "a GET request takes no body", NULL, now);
+	} else {
+		struct buf body;
+		buf_init(&body, 0);
+		ingest_statsock_metrics(a->cfg, a->in, &body);
+		respond_as(a, c, 200, STATSPROM_CONTENT_TYPE, NULL, buf_slice(&body), now);
+		buf_fini(&body);
+	}
+	return false;
+}
+
+/* GET /api/v1/check and POST /api/v1/rebuild (check.h): long, bodiless, answered at once. */
+static bool
+on_check(struct api *a, struct conn *c, bool rebuild, bool has_body, int64_t now)
+{
+	if (has_body) {
+		respond_error(a, c, 400, "this request takes no body", NULL, now);
+		return false;
+	}
+	struct buf body;
+	buf_init(&body, 0);
+	int rc = rebuild ? check_rebuild(a->in, &body) : check_run(a->in, &body, NULL);
+	if (rc < 0) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "%s failed: %s", rebuild ? "rebuild" : "check",
+		         err_str(rc));
+		respond_error(a, c, 500, msg, NULL, now);
+	} else {
+		respond(a, c, 200, NULL, buf_slice(&body), now);
+	}
+	buf_fini(&body);
+	return false;
+}
+
+/* GET /api/v1/views (viewapi.h): bad parameters are the client's 400. */
+static bool
+on_views(struct api *a, struct conn *c, const struct http_req *req, bool has_body, int64_t now)
+{
+	if (has_body || !a->views) {
+		respond_error(a, c, has_body ? 400 : 404,
+		              has_body ? "a GET request takes no body" : "view counts are off",
+		              NULL, now);
+		return false;
+	}
+	struct buf body;
+	buf_init(&body, 0);
+	int rc = viewapi_json(a->views, req->query, &body);
+	if (rc == ERR_INVAL) {
+		respond_error(a, c, 400, buf_cstr(&body), NULL, now);
+	} else {
+		serve_json(a, c, rc, &body, now);
+	}
+	buf_fini(&body);
+	return false;
 }
 
 /*
@@ -276,20 +380,35 @@ on_head(struct api *a, struct conn *c, const struct http_req *req, int64_t now)
 		c->keep_alive = false; /* until the body is known to be read */
 	}
 	enum api_route r = route_of(req->path);
+	c->route = r;
 	if (r == ROUTE_NONE) {
 		respond_error(a, c, 404, "no such endpoint", NULL, now);
 		return false;
 	}
-	bool post = r == ROUTE_PUSH;
+	if (r == ROUTE_METRICS) {
+		return on_metrics(a, c, req, has_body, now);
+	}
+	bool post = r == ROUTE_PUSH || r == ROUTE_REBUILD;
 	if ((post && req->method != HTTP_POST) || (!post && req->method != HTTP_GET)) {
 		respond_error(a, c, 405, "method not allowed",
 		              post ? "Allow: POST\r\n" : "Allow: GET\r\n", now);
 		return false;
 	}
 	if (!authorised(a, req->authorization)) {
+		/* A wrong key is logged for operators watching for key guessing (a missing
+		 * one is any probe); rate-limited like any line a client can cause. */
+		if (req->authorization.len) {
+			LOG_RATELIMIT(log_warn("api.auth", "msg=\"wrong API key\""));
+		}
 		respond_error(a, c, 401, "missing or wrong API key",
 		              "WWW-Authenticate: Bearer realm=\"folio\"\r\n", now);
 		return false;
+	}
+	if (r == ROUTE_CHECK || r == ROUTE_REBUILD) {
+		return on_check(a, c, r == ROUTE_REBUILD, has_body, now);
+	}
+	if (r == ROUTE_VIEWS) {
+		return on_views(a, c, req, has_body, now);
 	}
 	if (!post) {
 		if (has_body) {
@@ -358,6 +477,7 @@ conn_process(struct api *a, struct conn *c, int64_t now)
 		int rc = http_parse_head(c->in.ptr, c->in.len, &c->scanned, &req);
 		if (rc < 0) {
 			c->keep_alive = false;
+			c->route = ROUTE_NONE;
 			respond_error(a, c, req.status ? req.status : 400, "malformed request",
 			              NULL, now);
 			return;
@@ -506,6 +626,12 @@ api_close(struct api *a)
 	free(a);
 }
 
+void
+api_set_views(struct api *a, struct viewdb *db)
+{
+	a->views = db;
+}
+
 int
 api_port(const struct api *a)
 {
@@ -585,6 +711,11 @@ void
 api_drain(struct api *a)
 {
 	a->draining = true;
+	/* New clients are refused at once rather than left waiting in the backlog. */
+	if (a->lfd >= 0) {
+		close(a->lfd);
+		a->lfd = -1;
+	}
 	for (size_t i = 0; i < API_MAX_CONNS; i++) {
 		struct conn *c = &a->conns[i];
 		if (c->open && c->state == CONN_HEAD && c->in.len == 0) {

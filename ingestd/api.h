@@ -7,6 +7,9 @@
  *   GET  /api/v1/files    {"files":[{"path","sha256"}...]}
  *   POST /api/v1/push     msgpack or JSON push body (pushmsg.h) -> per-file result
  *   GET  /api/v1/status   {"generation","notes","assets","last_push","version"}
+ *   GET  /api/v1/views    page views counted by the fronts (viewapi.h)
+ *   GET  /api/v1/check    the page store against SQLite (check.h)
+ *   POST /api/v1/rebuild  the page store rewritten from SQLite (check.h)
  *
  * Errors are JSON {"error": "...", "details": ...} with a 4xx or 5xx status.
  */
@@ -21,6 +24,7 @@
 struct api;
 struct config;
 struct ingest;
+struct viewdb;
 
 #define API_MAX_CONNS 64
 
@@ -34,6 +38,8 @@ void api_close(struct api *a); /* NULL is a no-op; closes every connection */
 
 /* The port actually bound. */
 int api_port(const struct api *a);
+/* Offers GET /api/v1/views from db (borrowed; must outlive the API). */
+void api_set_views(struct api *a, struct viewdb *db);
 
 /*
  * Fills fds (room for cap >= API_MAX_CONNS + 1 entries) with the listener and the
@@ -47,8 +53,9 @@ void api_handle(struct api *a, const struct pollfd *fds, size_t n, int64_t now_m
 int api_timeout(const struct api *a, int64_t now_ms);
 
 /*
- * Stops accepting. Idle connections close now; one in the middle of a request finishes it
- * (its answer says Connection: close) and then closes.
+ * Stops accepting: the listening socket closes, so new clients are refused at once. Idle
+ * connections close now; one in the middle of a request (a push upload, a push or rebuild
+ * running) finishes it (its answer says Connection: close) and then closes.
  */
 void api_drain(struct api *a);
 /* True when no connection is open. */

@@ -18,15 +18,18 @@
 #include "renderer/compress.h"
 #include "renderer/frontmatter.h"
 #include "renderer/layout.h"
+#include "renderer/livejs.h"
 #include "renderer/slug.h"
 #include "shared/config.h"
 #include "shared/defs.h"
 #include "shared/err.h"
 #include "shared/pagefmt.h"
 #include "shared/sha256.h"
+#include "shared/stats.h"
 
 #define BUILD_HTML_TYPE  "text/html; charset=utf-8"
 #define BUILD_CSS_TYPE   "text/css; charset=utf-8"
+#define BUILD_JS_TYPE    "text/javascript; charset=utf-8"
 #define BUILD_IMMUTABLE  "public, max-age=31536000, immutable"
 #define BUILD_SPECIAL_CC "public, no-cache"
 
@@ -48,9 +51,11 @@ struct build {
 	struct compressor *gz;
 	struct buf md, html, page, gzip, tmp, canon, image;
 	char css_url[64];
+	char live_url[64]; /* empty when live_reload is off */
 	char signature[65];
 	int64_t start;
 	uint64_t rendered;
+	uint64_t render_us, compress_us; /* time spent, for the counters (build_times) */
 	const char *cur_path;
 	build_missing_fn *missing;
 	void *missing_arg;
@@ -58,6 +63,8 @@ struct build {
 	void *link_arg;
 	build_cached_fn *cached;
 	void *cached_arg;
+	bool gzip_given; /* build_give_gzip: use gzip_body instead of compressing */
+	struct slice gzip_body;
 };
 
 /* --- note metadata ------------------------------------------------------------------------- */
@@ -226,9 +233,11 @@ build_sign(struct build *b)
 		        .content = buf_slice(&b->html),
 		        .tags = (const char *const *)fm.tags,
 		        .ntags = fm.ntags,
+		        .live_url = build_live_url(b),
 		};
 		layout_page(&lp, &b->page);
-		layout_not_found(b->cfg->site_title, b->css_url, "/", &b->page);
+		layout_not_found_live(b->cfg->site_title, b->css_url, build_live_url(b), "/",
+		                      &b->page);
 		sha256_update(&h, b->page.ptr, b->page.len);
 		frontmatter_fini(&fm);
 	}
@@ -262,6 +271,11 @@ build_new(const struct config *c, struct source *src, struct vault *v)
 	char hex[65];
 	sha256_hex(css.ptr, css.len, hex);
 	snprintf(b->css_url, sizeof(b->css_url), "/_folio/folio.%.12s.css", hex);
+	if (c->live_reload) {
+		struct slice js = livejs_source();
+		sha256_hex(js.ptr, js.len, hex);
+		snprintf(b->live_url, sizeof(b->live_url), "/_folio/live.%.12s.js", hex);
+	}
 	build_sign(b);
 	return b;
 }
@@ -290,6 +304,12 @@ build_css_url(const struct build *b)
 }
 
 const char *
+build_live_url(const struct build *b)
+{
+	return b->live_url[0] ? b->live_url : NULL;
+}
+
+const char *
 build_signature(const struct build *b)
 {
 	return b->signature;
@@ -309,10 +329,24 @@ build_on_cached(struct build *b, build_cached_fn *fn, void *arg)
 	b->cached_arg = arg;
 }
 
+void
+build_give_gzip(struct build *b, const struct slice *gz)
+{
+	b->gzip_given = gz != NULL;
+	b->gzip_body = gz ? *gz : (struct slice){NULL, 0};
+}
+
 uint64_t
 build_rendered(const struct build *b)
 {
 	return b->rendered;
+}
+
+void
+build_times(const struct build *b, uint64_t *render_us, uint64_t *compress_us)
+{
+	*render_us = b->render_us;
+	*compress_us = b->compress_us;
 }
 
 /* --- records ------------------------------------------------------------------------------- */
@@ -325,10 +359,16 @@ static struct slice
 maybe_gzip(struct build *b, const char *content_type, struct slice body)
 {
 	buf_reset(&b->gzip);
+	if (b->gzip_given) {
+		return b->gzip_body;
+	}
 	if (body.len < 64 || !compress_worthwhile(content_type)) {
 		return (struct slice){NULL, 0};
 	}
-	if (compress_gzip(b->gz, body, &b->gzip) < 0 || b->gzip.len >= body.len) {
+	int64_t t0 = stats_mono_us();
+	int rc = compress_gzip(b->gz, body, &b->gzip);
+	b->compress_us += (uint64_t)(stats_mono_us() - t0);
+	if (rc < 0 || b->gzip.len >= body.len) {
 		return (struct slice){NULL, 0};
 	}
 	return buf_slice(&b->gzip);
@@ -418,7 +458,9 @@ build_fragment(struct build *b, const char *path, struct slice body, struct buf 
 	b->cur_path = path;
 	b->link_fn = fn;
 	b->link_arg = arg;
+	int64_t t0 = stats_mono_us();
 	int rc = render_markdown(body, &ro, out, &info);
+	b->render_us += (uint64_t)(stats_mono_us() - t0);
 	b->cur_path = NULL;
 	b->link_fn = NULL;
 	b->link_arg = NULL;
@@ -598,9 +640,12 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 		        .image = b->image.len ? buf_cstr(&b->image) : NULL,
 		        .cssclasses = classes,
 		        .ncssclasses = nclasses,
+		        .live_url = build_live_url(b),
 		};
 		buf_reset(&b->page);
+		int64_t t0 = stats_mono_us();
 		rc = layout_page(&lp, &b->page);
+		b->render_us += (uint64_t)(stats_mono_us() - t0);
 	}
 	if (rc == 0) {
 		struct page_input in = {
@@ -675,7 +720,8 @@ static int
 build_default_404(struct build *b, uint64_t gen, struct buf *out)
 {
 	buf_reset(&b->page);
-	int rc = layout_not_found(b->cfg->site_title, b->css_url, "/", &b->page);
+	int rc = layout_not_found_live(b->cfg->site_title, b->css_url, build_live_url(b), "/",
+	                               &b->page);
 	if (rc < 0) {
 		return rc;
 	}
@@ -706,6 +752,22 @@ build_css(struct build *b, uint64_t gen, struct buf *out)
 	return encode(b, &in, out);
 }
 
+/* The live-reload script: immutable under its content-hashed URL, like the stylesheet. */
+static int
+build_livejs(struct build *b, uint64_t gen, struct buf *out)
+{
+	struct page_input in = {
+	        .status = 200,
+	        .flags = PAGE_SPECIAL,
+	        .gen = gen,
+	        .mtime = b->start,
+	        .content_type = BUILD_JS_TYPE,
+	        .cache_control = BUILD_IMMUTABLE,
+	        .body = livejs_source(),
+	};
+	return encode(b, &in, out);
+}
+
 int
 build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool *del)
 {
@@ -719,6 +781,9 @@ build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool 
 		}
 		if (strcmp(url, b->css_url) == 0) {
 			return build_css(b, gen, out);
+		}
+		if (b->live_url[0] && strcmp(url, b->live_url) == 0) {
+			return build_livejs(b, gen, out);
 		}
 		*del = true;
 		return 0;

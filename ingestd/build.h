@@ -65,6 +65,8 @@ void build_free(struct build *b); /* NULL is a no-op */
 
 /* URL of the theme stylesheet: "/_folio/folio.<12 hex of its SHA-256>.css". */
 const char *build_css_url(const struct build *b);
+/* URL of the live-reload script ("/_folio/live.<12 hex>.js"), or NULL when live_reload is off. */
+const char *build_live_url(const struct build *b);
 /* A digest of everything besides the vault that shapes pages (theme, site settings). */
 const char *build_signature(const struct build *b);
 
@@ -98,7 +100,16 @@ int build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, b
  */
 bool build_image_link(const char *image, struct render_link *link);
 
+/*
+ * Makes the next records carry *gz (borrowed until the next call; empty for none) as their
+ * gzip body instead of compressing, so a check can rebuild a stored record byte for byte
+ * without redoing the costly half of the work. NULL goes back to compressing.
+ */
+void build_give_gzip(struct build *b, const struct slice *gz);
+
 /* Note pages built so far (not assets, redirects or special pages). */
 uint64_t build_rendered(const struct build *b);
+/* Microseconds spent so far rendering (markdown and layout) and compressing. */
+void build_times(const struct build *b, uint64_t *render_us, uint64_t *compress_us);
 
 #endif

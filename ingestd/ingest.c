@@ -10,8 +10,11 @@
  *      COMMIT. The push is now durable; LMDB still shows the previous generation whole.
  *   3. One LMDB transaction renders and writes (or deletes) every journaled key and stores
  *      the generation. COMMIT. Readers switch to the new generation atomically.
- *   4. Journal rows at or below LMDB's generation are deleted lazily, inside the next
- *      push's SQLite transaction (or at start-up).
+ *   4. Journal rows below LMDB's generation are deleted lazily, inside the next push's
+ *      SQLite transaction (or at start-up, after a sync). LMDB's newest generation keeps
+ *      its rows: the writer syncs a commit's meta page only with the next commit
+ *      (MDB_NOMETASYNC), so until then a power loss can take LMDB back one generation,
+ *      and those rows are what repairs it.
  *   5. The invalidation {gen, paths} is published, then the client gets its answer.
  *
  * A crash before 2 commits loses the push (the client got no answer). A crash between 2 and
@@ -45,6 +48,7 @@
 #include "shared/err.h"
 #include "shared/log.h"
 #include "shared/pushmsg.h"
+#include "shared/stats.h"
 #include "shared/store.h"
 #include "shared/version.h"
 
@@ -102,6 +106,20 @@ load_vault(struct ingest *in)
 
 /* --- LMDB ---------------------------------------------------------------------------------- */
 
+/* Logs how far a long write got (a rebuild of a large vault), at most every 2 s. */
+static void
+write_progress(struct timespec *last, size_t done, size_t n, uint64_t gen)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last->tv_sec == 0) {
+		*last = now;
+	} else if (now.tv_sec - last->tv_sec >= 2) {
+		*last = now;
+		log_info("ingest.progress", "gen=%" PRIu64 " pages=%zu of=%zu", gen, done, n);
+	}
+}
+
 int
 ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen, bool drop_all,
                    struct ingest_result *res)
@@ -119,7 +137,11 @@ ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen,
 		if (drop_all) {
 			rc = store_drop_all(t);
 		}
+		struct timespec logged = {0};
 		for (size_t i = 0; i < n && !rc; i++) {
+			if ((i & 255) == 0) {
+				write_progress(&logged, i, n, gen);
+			}
 			bool del;
 			buf_reset(&in->rec);
 			rc = build_url(in->build, urls[i], gen, &in->rec, &del);
@@ -155,7 +177,9 @@ ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen,
 			return 0;
 		}
 		if (!rc) {
+			int64_t t0 = stats_mono_us();
 			rc = store_write_commit(t);
+			in->stats.commit_us += (uint64_t)(stats_mono_us() - t0);
 		} else {
 			store_write_abort(t);
 		}
@@ -276,7 +300,9 @@ ingest_push(struct ingest *in, const struct push *p, struct buf *reply, struct i
 		rc = plan_build(in, p, &j);
 	}
 	if (!rc) {
+		int64_t c0 = stats_mono_us();
 		rc = source_commit(in->src);
+		in->stats.commit_us += (uint64_t)(stats_mono_us() - c0);
 	}
 	if (rc < 0) {
 		source_rollback(in->src);
@@ -450,6 +476,32 @@ struct store *
 ingest_store(struct ingest *in)
 {
 	return in->store;
+}
+
+struct source *
+ingest_source(struct ingest *in)
+{
+	return in->src;
+}
+
+struct ingest_stats *
+ingest_stats(struct ingest *in)
+{
+	return &in->stats;
+}
+
+void
+ingest_stats_refresh(struct ingest *in)
+{
+	struct ingest_stats *st = &in->stats;
+	struct store_info si;
+	st->generation = in->gen;
+	st->pages_rendered = build_rendered(in->build);
+	build_times(in->build, &st->render_us, &st->compress_us);
+	if (store_info(in->store, &si) == 0) {
+		st->map_size = si.map_size;
+		st->map_used = si.map_used;
+	}
 }
 
 uint64_t

@@ -13,8 +13,10 @@
 
 struct config;
 struct ingest;
+struct ingest_stats;
 struct publish;
 struct push;
+struct source;
 struct store;
 
 /* What one push (or rebuild) did. */
@@ -51,8 +53,8 @@ int ingest_push(struct ingest *in, const struct push *p, struct buf *reply,
 
 /*
  * Rewrites every page record from SQLite in one LMDB transaction (dropping all others) and
- * clears the journal. For a future `folio rebuild`; start-up calls it when LMDB cannot be
- * trusted. Returns 0 or an ERR_*.
+ * clears the journal. `folio rebuild` calls it (check.h); so does start-up when LMDB cannot
+ * be trusted. Returns 0 or an ERR_*.
  */
 int ingest_rebuild(struct ingest *in, struct ingest_result *res);
 
@@ -63,6 +65,16 @@ int ingest_status_json(struct ingest *in, struct buf *out);
 
 /* The page store (owned by the ingest), for tools and tests that read records back. */
 struct store *ingest_store(struct ingest *in);
+/* The SQLite source (owned by the ingest), for the view counts kept beside the vault. */
+struct source *ingest_source(struct ingest *in);
+
+/* The daemon's counters (ingest_stats.h), owned by the ingest: callers bump theirs in place. */
+struct ingest_stats *ingest_stats(struct ingest *in);
+/*
+ * Brings up to date the counters the ingest derives: generation, pages rendered, render and
+ * compress time, map size and use (a stats reply calls it first).
+ */
+void ingest_stats_refresh(struct ingest *in);
 
 /* Generation committed to SQLite, and the one LMDB holds. */
 uint64_t ingest_gen(const struct ingest *in);

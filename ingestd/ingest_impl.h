@@ -1,6 +1,7 @@
 /*
- * ingest_impl.h: the inside of struct ingest, shared by the push pipeline (ingest.c) and
- * start-up reconciliation (recover.c). Nothing outside those two files includes it.
+ * ingest_impl.h: the inside of struct ingest, shared by the push pipeline (ingest.c),
+ * start-up reconciliation (recover.c) and the store check (check.c). Nothing outside those
+ * files includes it.
  */
 #ifndef INGESTD_INGEST_IMPL_H
 #define INGESTD_INGEST_IMPL_H
@@ -9,6 +10,7 @@
 #include <stdint.h>
 
 #include "ingestd/ingest.h"
+#include "ingestd/ingest_stats.h"
 #include "shared/buf.h"
 
 struct build;
@@ -27,7 +29,8 @@ struct ingest {
 	uint64_t lmdb_gen; /* last generation committed to LMDB */
 	char *home;        /* vault path of the home note, NULL if none */
 	bool skip_store_commit;
-	struct buf rec; /* one page record, reused */
+	struct buf rec;            /* one page record, reused */
+	struct ingest_stats stats; /* the daemon's counters: ingest_stats() */
 };
 
 /*
@@ -44,5 +47,8 @@ int recover_startup(struct ingest *in);
 int recover_reconcile(struct ingest *in);
 /* Rewrites LMDB from SQLite (ingest_rebuild). */
 int recover_rebuild(struct ingest *in, struct ingest_result *res);
+struct strset;
+/* Adds the site pages every store holds whatever the vault (404 page, theme files) to urls. */
+void recover_specials(struct ingest *in, struct strset *urls);
 
 #endif

@@ -20,11 +20,16 @@
 
 #include "ingestd/api.h"
 #include "ingestd/ingest.h"
+#include "ingestd/ingest_statsock.h"
 #include "ingestd/publish.h"
+#include "ingestd/upkeep.h"
+#include "ingestd/viewdb.h"
+#include "ingestd/viewsink.h"
 #include "shared/config.h"
 #include "shared/defs.h"
 #include "shared/err.h"
 #include "shared/log.h"
+#include "shared/statsock.h"
 
 #define INGESTD_DRAIN_MS  10000 /* longest wait for requests in progress at shutdown */
 #define INGESTD_KEY_BYTES 32
@@ -224,23 +229,29 @@ signals_read(int sfd)
 }
 
 static void
-serve(struct api *api, int sfd)
+serve(struct api *api, int sfd, struct viewsink *views, struct statsock *stats, struct ingest *in)
 {
-	struct pollfd fds[API_MAX_CONNS + 2];
+	struct pollfd fds[API_MAX_CONNS + 4];
 	int64_t drain_until = -1;
+	struct upkeep up = {0};
 	for (;;) {
 		int64_t now = now_ms();
 		if (drain_until >= 0 && (api_idle(api) || now >= drain_until)) {
 			break;
 		}
 		fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
-		size_t n = api_pollfds(api, fds + 1, ARRAY_LEN(fds) - 1);
-		int timeout = api_timeout(api, now);
+		size_t n = api_pollfds(api, fds + 1, ARRAY_LEN(fds) - 3);
+		/* View batches, polled last (after the API's entries). */
+		fds[n + 1] = (struct pollfd){.fd = viewsink_fd(views), .events = POLLIN};
+		/* Stats requests, answered between requests (ingest_statsock.h). */
+		fds[n + 2] =
+		        (struct pollfd){.fd = stats ? statsock_fd(stats) : -1, .events = POLLIN};
+		int timeout = upkeep_timeout(&up, now, api_timeout(api, now));
 		if (drain_until >= 0) {
 			int left = (int)(drain_until - now);
 			timeout = timeout < 0 || timeout > left ? left : timeout;
 		}
-		int rc = poll(fds, n + 1, timeout);
+		int rc = poll(fds, n + 3, timeout);
 		if (rc < 0 && errno != EINTR) {
 			log_err("ingestd.poll", "err=\"%s\"", strerror(errno));
 			break;
@@ -251,6 +262,13 @@ serve(struct api *api, int sfd)
 			drain_until = now + INGESTD_DRAIN_MS;
 		}
 		api_handle(api, fds + 1, rc > 0 ? n : 0, now);
+		if (rc > 0 && (fds[n + 1].revents & POLLIN)) {
+			viewsink_handle(views);
+		}
+		if (rc > 0 && (fds[n + 2].revents & POLLIN)) {
+			statsock_serve(stats, ingest_statsock_fill, in);
+		}
+		upkeep_run(&up, in, now); /* reader slots left by killed fronts (upkeep.h) */
 	}
 }
 
@@ -262,6 +280,9 @@ ingestd_run(const struct config *c)
 	struct publish *pub = NULL;
 	struct ingest *in = NULL;
 	struct api *api = NULL;
+	struct viewdb *vdb = NULL;
+	struct viewsink *views = NULL;
+	struct statsock *stats = NULL;
 
 	sfd = signals_open();
 	if (sfd < 0) {
@@ -282,14 +303,24 @@ ingestd_run(const struct config *c)
 	if (api_open(&api, c, in, key) < 0) {
 		goto done;
 	}
+	if (viewdb_open(&vdb, ingest_source(in)) < 0 ||
+	    viewsink_open(&views, c, vdb, ingest_stats(in)) < 0) {
+		goto done;
+	}
+	api_set_views(api, vdb);
 	log_info("ingestd.ready", "gen=%llu api=\"%s\" port=%d data_dir=\"%s\"",
 	         (unsigned long long)ingest_gen(in), c->api_listen, api_port(api), c->data_dir);
-	serve(api, sfd);
+	/* Optional: without it ingestd works, unseen by folio stat and /metrics peers. */
+	statsock_open(&stats, c, STATS_PROC_INGESTD);
+	serve(api, sfd, views, stats, in);
 	status = 0;
 	log_info("ingestd.stop", "gen=%llu", (unsigned long long)ingest_gen(in));
 done:
 	explicit_bzero(key, sizeof(key));
+	statsock_close(stats);
+	viewsink_close(views);
 	api_close(api);
+	viewdb_close(vdb);
 	ingest_close(in);
 	publish_close(pub);
 	if (lock_fd >= 0) {

@@ -302,6 +302,18 @@ stage_notes(struct ingest *in, struct plan *j)
 static int
 stage_home(struct ingest *in, struct plan *j)
 {
+	/* The home depends only on which notes exist and are published, and on home_note. A
+	 * push that changes content but adds, deletes and re-publishes nothing keeps it (a
+	 * changed home_note is applied at start-up by an empty push, which recomputes it):
+	 * without one of the usual home notes, urls_home walks the whole index. */
+	bool same_notes = j->changed.count > 0 && j->added.count == 0 && j->deleted.count == 0;
+	for (size_t i = 0; i < j->nnotes && same_notes; i++) {
+		same_notes = !j->notes[i].meta_changed;
+	}
+	if (same_notes) {
+		j->home = in->home ? xstrdup(in->home) : NULL;
+		return 0;
+	}
 	const struct vault_entry *h = urls_home(in->vault, in->cfg->home_note);
 	j->home = h ? xstrdup(h->path) : NULL;
 	if (str_eq_null(j->home, in->home)) {
@@ -821,7 +833,9 @@ stage_journal(struct ingest *in, struct plan *j)
 int
 plan_build(struct ingest *in, const struct push *p, struct plan *j)
 {
-	int rc = source_journal_clear(in->src, in->lmdb_gen);
+	/* Keep LMDB's last generation journaled: its meta page is durable only once a later
+	 * commit has synced (MDB_NOMETASYNC, store.h), so a power loss may still undo it. */
+	int rc = source_journal_clear(in->src, in->lmdb_gen > 0 ? in->lmdb_gen - 1 : 0);
 	for (size_t i = 0; i < p->ndeletes && !rc; i++) {
 		rc = stage_delete(in, j, p->deletes[i]);
 	}

@@ -28,12 +28,15 @@
 #include "shared/log.h"
 #include "shared/store.h"
 
-/* Pages every store holds whatever the vault: the not-found page and the theme. */
+/* Pages every store holds whatever the vault: the not-found page and the theme files. */
 static void
 add_specials(struct ingest *in, struct strset *urls)
 {
 	strset_add(urls, URLS_NOT_FOUND);
 	strset_add(urls, build_css_url(in->build));
+	if (build_live_url(in->build)) {
+		strset_add(urls, build_live_url(in->build));
+	}
 }
 
 static int
@@ -54,7 +57,11 @@ add_url(void *arg, const char *url)
 static int
 mark_built(struct ingest *in, uint64_t gen, bool after_rebuild)
 {
-	int rc = source_begin(in->src);
+	/* The LMDB commit this records must be durable first (MDB_NOMETASYNC, store.h). */
+	int rc = store_sync(in->store);
+	if (!rc) {
+		rc = source_begin(in->src);
+	}
 	if (!rc) {
 		rc = source_journal_clear(in->src, gen);
 	}
@@ -159,7 +166,9 @@ has_specials(struct ingest *in)
 	struct slice v;
 	bool ok = store_read_begin(in->store) == 0 &&
 	          store_get(in->store, SLICE_LIT(URLS_NOT_FOUND), &v) == 0 &&
-	          store_get(in->store, slice_str(build_css_url(in->build)), &v) == 0;
+	          store_get(in->store, slice_str(build_css_url(in->build)), &v) == 0 &&
+	          (!build_live_url(in->build) ||
+	           store_get(in->store, slice_str(build_live_url(in->build)), &v) == 0);
 	store_read_end(in->store);
 	return ok;
 }
@@ -228,4 +237,10 @@ recover_startup(struct ingest *in)
 		strset_fini(&urls);
 	}
 	return rc;
+}
+
+void
+recover_specials(struct ingest *in, struct strset *urls)
+{
+	add_specials(in, urls);
 }

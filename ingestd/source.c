@@ -1,10 +1,12 @@
 /*
- * source.c: ingestd's SQLite database (tables in source.h); the only file with SQL. Every
+ * source.c: ingestd's SQLite database (tables in source.h); the only file with SQL besides
+ * viewdb.c, which owns the view tables' statements on the same connection. Every
  * statement is prepared once at open and reset after use, so a push pays for binding and
  * stepping only. The schema carries a version (PRAGMA user_version) and grows by appending
  * to the migration list, never by editing an applied step.
  */
 #include "ingestd/source.h"
+#include "ingestd/walckpt.h"
 
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -40,6 +42,12 @@ static const char *const source_migrations[] = {
         "  location TEXT) WITHOUT ROWID;"
         "CREATE INDEX pages_path ON pages(path);"
         "CREATE TABLE journal(gen INTEGER PRIMARY KEY, urls BLOB NOT NULL);",
+        /* 2: page views from the fronts (viewdb.c), and the last batch stored per front */
+        "CREATE TABLE views(path TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,"
+        "  PRIMARY KEY(path, day)) WITHOUT ROWID;"
+        "CREATE INDEX views_day ON views(day);"
+        "CREATE TABLE view_senders(front_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
+        "  seen INTEGER NOT NULL);",
 };
 
 enum source_stmt {
@@ -146,6 +154,7 @@ static const char *const source_sql[S_COUNT] = {
 struct source {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
+	struct walckpt *ckpt; /* WAL checkpoints on a thread of their own (walckpt.h) */
 };
 
 /* Translates a SQLite result code and logs the database's message once. */
@@ -282,6 +291,18 @@ source_migrate(struct source *s)
 	return 0;
 }
 
+struct sqlite3 *
+source_db(struct source *s)
+{
+	return s->db;
+}
+
+int
+source_sqlite_err(struct source *s, int rc, const char *what)
+{
+	return source_err(s, rc, what);
+}
+
 int
 source_open(struct source **out, const char *path)
 {
@@ -317,6 +338,7 @@ source_open(struct source **out, const char *path)
 			goto fail;
 		}
 	}
+	walckpt_start(&s->ckpt, s->db); /* on failure SQLite keeps checkpointing in commits */
 	*out = s;
 	return 0;
 fail:
@@ -330,6 +352,7 @@ source_close(struct source *s)
 	if (!s) {
 		return;
 	}
+	walckpt_stop(s->ckpt);
 	for (int i = 0; i < S_COUNT; i++) {
 		sqlite3_finalize(s->st[i]);
 	}

@@ -13,6 +13,8 @@
  *   pages    url -> (path, kind, location): exactly the page records LMDB must hold
  *   journal  gen -> the page keys that generation must write or delete (one row per push,
  *            keys NUL-separated); rows at or below LMDB's generation are done and deleted
+ *   views    (path, day) -> page views counted by the fronts (viewdb.h)
+ *   view_senders  front_id -> seq of the last view batch stored from it, and when
  *
  * Row pointers handed to callbacks are valid during the callback only. A callback returns
  * 0 to go on; anything else stops the walk and is returned. Every function returns 0 or a
@@ -28,11 +30,20 @@
 #include "shared/buf.h"
 
 struct source;
+struct sqlite3;
 
 /* Opens (creating and migrating) the database at path. Returns 0, ERR_VERSION (written by a
  * newer folio), ERR_CORRUPT, ERR_IO. Close with source_close. */
 int source_open(struct source **out, const char *path);
 void source_close(struct source *s); /* NULL is a no-op */
+
+/*
+ * The connection itself, for viewdb.c, which keeps the view tables' statements beside
+ * this file's (same conventions: prepared once, reset after use). Owned by s.
+ */
+struct sqlite3 *source_db(struct source *s);
+/* Translates a SQLite result code into an ERR_*, logging the database's message once. */
+int source_sqlite_err(struct source *s, int rc, const char *what);
 
 /* One write transaction at a time (BEGIN IMMEDIATE / COMMIT / ROLLBACK). */
 int source_begin(struct source *s);

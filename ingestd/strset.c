@@ -18,6 +18,12 @@ strset_hash(const char *s)
 		h ^= (uint8_t)*s;
 		h *= 0x100000001b3ull;
 	}
+	/* FNV's multiply carries only upward: the low bits the table is indexed by never see
+	 * the high ones, and paths that differ near the end collide in long runs. Fold the
+	 * high half down and mix once more (the murmur3 finaliser). */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return (size_t)h;
 }
 

@@ -29,6 +29,11 @@ vault_hash(const void *p, size_t n)
 		h ^= s[i];
 		h *= 0x100000001b3ull;
 	}
+	/* The buckets are picked by the low bits, which FNV's multiply never feeds from the
+	 * high ones: fold and mix (murmur3's finaliser) so similar paths spread out. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
 	return (size_t)h;
 }
 

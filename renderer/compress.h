@@ -21,4 +21,11 @@ int compress_gzip(struct compressor *c, struct slice in, struct buf *out);
 /* True for content types worth compressing (any text/ type, JSON, JS, SVG, XML, ...). */
 bool compress_worthwhile(const char *content_type);
 
+/*
+ * Inflates the gzip member gz and compares the result with expect, a chunk at a time on
+ * the stack (nothing is allocated beyond zlib's state). Returns 0 when they are equal,
+ * ERR_CORRUPT when gz is not one valid gzip member or inflates to other bytes, ERR_NOMEM.
+ */
+int compress_gunzip_equal(struct slice gz, struct slice expect);
+
 #endif

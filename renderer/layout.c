@@ -1,9 +1,9 @@
 /*
  * layout.c: the default page around a note and the theme stylesheet. One readable column,
- * the system font stack, light and dark schemes from prefers-color-scheme, no scripts and no
- * web fonts, so a page is one HTML response plus one cached stylesheet. Every value is
- * escaped here (hrefs are percent-encoded where needed too); only the note's rendered HTML
- * goes in as is.
+ * the system font stack, light and dark schemes from prefers-color-scheme, no web fonts and
+ * no script but the optional deferred live-reload one, so a page is one HTML response plus
+ * cached, content-hashed theme files. Every value is escaped here (hrefs are
+ * percent-encoded where needed too); only the note's rendered HTML goes in as is.
  */
 #include "renderer/layout.h"
 
@@ -144,9 +144,13 @@ iso_date(const char *s)
 	return true;
 }
 
-/* The start of the document, through the stylesheet link; <head> is left open. */
+/*
+ * The start of the document, through the stylesheet link and the live-reload script (a
+ * deferred script: it never holds up rendering); <head> is left open.
+ */
 static void
-head(struct buf *out, const char *lang, const char *title, const char *site, const char *css_url)
+head(struct buf *out, const char *lang, const char *title, const char *site, const char *css_url,
+     const char *live_url)
 {
 	buf_puts(out, "<!doctype html>\n<html lang=\"");
 	text(out, lang && *lang ? lang : "en");
@@ -165,6 +169,11 @@ head(struct buf *out, const char *lang, const char *title, const char *site, con
 		buf_puts(out, "<link rel=\"stylesheet\" href=\"");
 		href(out, css_url);
 		buf_puts(out, "\">\n");
+	}
+	if (live_url && *live_url) {
+		buf_puts(out, "<script defer src=\"");
+		href(out, live_url);
+		buf_puts(out, "\"></script>\n");
 	}
 }
 
@@ -262,7 +271,7 @@ int
 layout_page(const struct layout_page *p, struct buf *out)
 {
 	const char *title = p->title && *p->title ? p->title : p->site_title;
-	head(out, p->lang, title, p->site_title, p->css_url);
+	head(out, p->lang, title, p->site_title, p->css_url, p->live_url);
 	if (p->canonical && *p->canonical) {
 		buf_puts(out, "<link rel=\"canonical\" href=\"");
 		href(out, p->canonical);
@@ -299,7 +308,14 @@ layout_page(const struct layout_page *p, struct buf *out)
 int
 layout_not_found(const char *site_title, const char *css_url, const char *home_url, struct buf *out)
 {
-	head(out, NULL, "Page not found", site_title, css_url);
+	return layout_not_found_live(site_title, css_url, NULL, home_url, out);
+}
+
+int
+layout_not_found_live(const char *site_title, const char *css_url, const char *live_url,
+                      const char *home_url, struct buf *out)
+{
+	head(out, NULL, "Page not found", site_title, css_url, live_url);
 	buf_puts(out, "<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n");
 	site_header(out, site_title, home_url);
 	buf_puts(out, "<main>\n<article class=\"note not-found\">\n"

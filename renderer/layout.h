@@ -35,6 +35,7 @@ struct layout_page {
 	const char *lang;              /* <html lang>, NULL for "en" */
 	const char *const *cssclasses; /* frontmatter cssclasses, added to the article */
 	size_t ncssclasses;
+	const char *live_url; /* live-reload script (<script defer>), or NULL for none */
 };
 
 /*
@@ -46,6 +47,9 @@ int layout_page(const struct layout_page *p, struct buf *out);
 /* Appends the 404 page for a site (used when the vault has no 404 note). Returns 0 or out->err. */
 int layout_not_found(const char *site_title, const char *css_url, const char *home_url,
                      struct buf *out);
+/* The same, linking the live-reload script at live_url (NULL for none). */
+int layout_not_found_live(const char *site_title, const char *css_url, const char *live_url,
+                          const char *home_url, struct buf *out);
 
 /* The theme stylesheet, served at a content-hashed URL. Static storage: never freed. */
 struct slice layout_css(void);

@@ -8,6 +8,8 @@
 #include <nng/nng.h>
 #include <nng/protocol/pubsub0/pub.h>
 #include <nng/protocol/pubsub0/sub.h>
+#include <nng/protocol/reqrep0/rep.h>
+#include <nng/protocol/reqrep0/req.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +92,52 @@ fail:
 	return err_from_nng(rc);
 }
 
+int
+bus_req_open(struct bus **out, const char *url)
+{
+	*out = NULL;
+	struct bus *b = xcalloc(1, sizeof(*b));
+	int rc = nng_req0_open(&b->sock);
+	if (rc)
+		goto fail;
+	b->open = true;
+	rc = nng_socket_set_ms(b->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+	if (!rc)
+		rc = nng_socket_set_ms(b->sock, NNG_OPT_RECONNMINT, 50);
+	if (!rc)
+		rc = nng_socket_set_ms(b->sock, NNG_OPT_RECONNMAXT, 1000);
+	if (!rc)
+		rc = nng_dial(b->sock, url, NULL, NNG_FLAG_NONBLOCK);
+	if (rc)
+		goto fail;
+	*out = b;
+	return 0;
+fail:
+	bus_close(b);
+	return err_from_nng(rc);
+}
+
+int
+bus_rep_open(struct bus **out, const char *url, size_t max_msg)
+{
+	*out = NULL;
+	struct bus *b = xcalloc(1, sizeof(*b));
+	int rc = nng_rep0_open(&b->sock);
+	if (rc)
+		goto fail;
+	b->open = true;
+	rc = nng_socket_set_size(b->sock, NNG_OPT_RECVMAXSZ, max_msg);
+	if (!rc)
+		rc = nng_listen(b->sock, url, NULL, 0);
+	if (rc)
+		goto fail;
+	*out = b;
+	return 0;
+fail:
+	bus_close(b);
+	return err_from_nng(rc);
+}
+
 void
 bus_close(struct bus *b)
 {
@@ -111,6 +159,12 @@ int
 bus_recv_fd(struct bus *b, int *fd)
 {
 	return err_from_nng(nng_socket_get_int(b->sock, NNG_OPT_RECVFD, fd));
+}
+
+int
+bus_send_fd(struct bus *b, int *fd)
+{
+	return err_from_nng(nng_socket_get_int(b->sock, NNG_OPT_SENDFD, fd));
 }
 
 int

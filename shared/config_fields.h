@@ -47,4 +47,20 @@ CONFIG_FIELD(header_timeout_ms, MS,   "10000",            100, 3600000,
 	"frontd: close a connection whose request head is incomplete after this long")
 CONFIG_FIELD(log_level,         STR,  "info",             0, 0,
 	"err, warn, info or debug")
+CONFIG_FIELD(access_log,        STR,  "",                 0, 0,
+	"frontd: append one key=value line per answered request to this file (relative: under data_dir); empty means off")
+CONFIG_FIELD(views_flush_ms,    MS,   "1000",             10, 3600000,
+	"frontd: send the page views counted so far to ingestd this often")
+CONFIG_FIELD(views_batch_max,   INT,  "1024",             1, 65536,
+	"frontd: distinct pages in one view batch; a full batch is sent at once")
+CONFIG_FIELD(views_max_pending, INT,  "64",               1, 4096,
+	"frontd: unacknowledged view batches kept while ingestd is away; then views of new pages are dropped")
+CONFIG_FIELD(views_resend_ms,   MS,   "2000",             100, 600000,
+	"frontd: resend a view batch ingestd has not acknowledged after this long")
+CONFIG_FIELD(live_reload,       BOOL, "true",             0, 1,
+	"Live reload: pages load a small script and reload when a push changes them; fronts serve /_folio/live")
+CONFIG_FIELD(live_max,          INT,  "4096",             1, 1000000,
+	"frontd: live-reload streams held at once, apart from max_conns; more are answered 503")
+CONFIG_FIELD(metrics_auth,      BOOL, "false",            0, 1,
+	"ingestd: require the API key on GET /metrics (Prometheus: authorization in the scrape config)")
 /* clang-format on */

@@ -147,6 +147,8 @@ store_open(struct store **out, const char *dir, enum store_mode mode, uint64_t m
 	unsigned flags = MDB_NOTLS;
 	if (mode == STORE_READER)
 		flags |= MDB_RDONLY;
+	else
+		flags |= MDB_NOMETASYNC; /* one fsync per commit, not two: see store_write_commit */
 	rc = err_from_mdb(mdb_env_open(s->env, dir, flags, 0644));
 	if (rc)
 		goto fail;
@@ -375,6 +377,12 @@ store_write_commit(struct store_wtxn *t)
 	int rc = mdb_txn_commit(t->txn);
 	free(t);
 	return err_from_mdb(rc);
+}
+
+int
+store_sync(struct store *s)
+{
+	return err_from_mdb(mdb_env_sync(s->env, 1));
 }
 
 void

@@ -78,7 +78,16 @@ int store_put(struct store_wtxn *t, struct slice key, struct slice val);
 int store_del(struct store_wtxn *t, struct slice key); /* missing key is not an error */
 int store_drop_all(struct store_wtxn *t);              /* empties "pages" (rebuild) */
 int store_set_gen(struct store_wtxn *t, uint64_t gen);
+/*
+ * Commits. The writer's environment runs with MDB_NOMETASYNC: a commit syncs its data pages,
+ * then writes the meta page that makes it current without syncing it; the next commit's data
+ * sync (or store_sync) makes that meta page durable. So after a power loss the store may be
+ * one commit behind what was acknowledged, never torn; ingestd keeps the journal of the last
+ * committed generation until a later commit has made it durable (plan.c).
+ */
 int store_write_commit(struct store_wtxn *t); /* frees t whatever it returns */
+/* Forces the last commit to disk, meta page included (writer). Returns 0 or ERR_IO. */
+int store_sync(struct store *s);
 void store_write_abort(struct store_wtxn *t); /* NULL is a no-op */
 /* Doubles the map (or sets it to at least min_size); no txn may be open in this process. */
 int store_grow(struct store *s, uint64_t min_size);

@@ -6,9 +6,13 @@
 #include <string.h>
 
 #include "shared/log.h"
+#include "tools/folio/admin.h"
+#include "tools/folio/export.h"
 #include "tools/folio/httpc.h"
 #include "tools/folio/push.h"
 #include "tools/folio/serve.h"
+#include "tools/folio/stat.h"
+#include "tools/folio/views.h"
 
 #ifndef FOLIO_VERSION
 #include "shared/version.h"
@@ -31,6 +35,13 @@ static const struct main_cmd main_cmds[] = {
         {"serve", "run ingestd and N frontd in the foreground (a whole site)", serve_main,
          serve_usage},
         {"push", "publish a vault folder to ingestd", push_main, push_usage},
+        {"stat", "show every process of a site live (--json: one snapshot)", stat_main, stat_usage},
+        {"check", "verify the page store against the database", admin_check_main,
+         admin_check_usage},
+        {"rebuild", "rewrite the page store from the database", admin_rebuild_main,
+         admin_rebuild_usage},
+        {"export", "write the published site as static files", export_main, export_usage},
+        {"views", "print how often each page was read", views_main, views_usage},
         {"help", "show help for a command", main_help, main_help_usage},
         {"version", "print folio's version", main_version, main_version_usage},
 };

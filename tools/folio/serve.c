@@ -25,6 +25,7 @@
 #include "tools/folio/httpc.h"
 #include "tools/folio/key.h"
 #include "tools/folio/push.h"
+#include "tools/folio/serve_stats.h"
 #include "tools/folio/super.h"
 
 #define SERVE_MAX_FRONTS    256
@@ -44,6 +45,7 @@ struct serve {
 	char api_url[300];  /* http://HOST:Q, to reach ingestd */
 	bool listen_any;    /* the fronts bind a wildcard address */
 	struct super *sup;
+	struct serve_stats *stats; /* the supervisor's stats socket, once children run */
 	int ingest_idx;
 	int front_idx[SERVE_MAX_FRONTS];
 	int pub_idx;
@@ -352,9 +354,12 @@ serve_run(struct serve *sv)
 		} else if (sv->publish) {
 			printf("not publishing %s: ingestd is not answering\n", sv->publish);
 		}
+		serve_stats_open(&sv->stats, &sv->cfg, sv->sup); /* after the forked publisher */
 	}
 	log_info("serve.stop", "signal=%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
 	super_stop(sv->sup, SERVE_GRACE_MS);
+	serve_stats_close(sv->stats);
+	sv->stats = NULL;
 	printf("folio serve: stopped\n");
 	return 0;
 }

@@ -8,11 +8,13 @@
 #include "tools/folio/super.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +35,7 @@ struct super_child {
 	int64_t backoff_ms;    /* delay before the next restart */
 	int64_t restart_at_ms; /* 0: no restart scheduled */
 	unsigned restarts;
+	unsigned starts; /* runs begun, first start included */
 	bool unreported; /* exited, and super_exited() has not said so yet */
 	int status;
 };
@@ -44,6 +47,10 @@ struct super {
 	sigset_t old; /* the mask before, restored in children */
 	pid_t self;
 	bool stopping;
+	int sigfd;    /* readable while one of set is pending (for poll) */
+	int watch_fd; /* super_watch(): polled while waiting, -1 if none */
+	void (*watch_fn)(void *);
+	void *watch_arg;
 };
 
 int64_t
@@ -71,6 +78,8 @@ super_new(struct super **out)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	s->self = getpid();
+	s->sigfd = signalfd(-1, &s->set, SFD_NONBLOCK | SFD_CLOEXEC);
+	s->watch_fd = -1;
 	*out = s;
 	return 0;
 }
@@ -91,6 +100,9 @@ super_free(struct super *s)
 		free(c->argv);
 	}
 	free(s->c);
+	if (s->sigfd >= 0) {
+		close(s->sigfd);
+	}
 	free(s);
 }
 
@@ -136,9 +148,33 @@ super_add_fn(struct super *s, const char *name, super_fn *fn, void *arg, bool re
 	return (int)(s->n - 1);
 }
 
+/*
+ * The environment of an exec child: this process's, with FOLIO_NAME set to the child's
+ * name (so its stats say "frontd.2"). Built before fork, since the child of a process
+ * with threads may only make system calls until it execs. Free the array alone.
+ */
+static char **
+super_child_env(const struct super_child *c, char *entry, size_t cap)
+{
+	size_t n = 0;
+	while (environ[n]) {
+		n++;
+	}
+	char **env = xcalloc(n + 2, sizeof(*env));
+	size_t k = 0;
+	snprintf(entry, cap, "FOLIO_NAME=%s", c->name);
+	env[k++] = entry;
+	for (size_t i = 0; i < n; i++) {
+		if (strncmp(environ[i], "FOLIO_NAME=", 11) != 0) {
+			env[k++] = environ[i];
+		}
+	}
+	return env;
+}
+
 /* In the child, between fork and exec: never returns. */
 static _Noreturn void
-super_child_run(struct super *s, struct super_child *c)
+super_child_run(struct super *s, struct super_child *c, char **env)
 {
 	setpgid(0, 0);
 	// Die with the supervisor; if it is already gone, the parent is now someone else.
@@ -155,7 +191,7 @@ super_child_run(struct super *s, struct super_child *c)
 		_exit(rc);
 	}
 	close_range(3, ~0U, 0);
-	execv(c->path, c->argv);
+	execve(c->path, c->argv, env);
 	fprintf(stderr, "folio serve: cannot run %s: %s\n", c->path, strerror(errno));
 	_exit(127);
 }
@@ -164,21 +200,25 @@ static int
 super_spawn(struct super *s, struct super_child *c)
 {
 	pid_t pid;
+	char name_env[128];
+	char **env = c->fn ? NULL : super_child_env(c, name_env, sizeof(name_env));
 
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
+	if (pid == 0) {
+		super_child_run(s, c, env);
+	}
+	free(env);
 	if (pid < 0) {
 		log_err("serve.fork", "child=%s err=\"%s\"", c->name, strerror(errno));
 		c->backoff_ms = SUPER_BACKOFF_MAX_MS;
 		c->restart_at_ms = super_now_ms() + c->backoff_ms;
 		return ERR_IO;
 	}
-	if (pid == 0) {
-		super_child_run(s, c);
-	}
 	setpgid(pid, pid); // also done by the child; whichever runs first wins, both are fine
 	c->pid = pid;
+	c->starts++;
 	c->started_ms = super_now_ms();
 	c->unreported = false;
 	return 0;
@@ -274,14 +314,33 @@ super_restart_due(struct super *s)
 	}
 }
 
-/* Waits for one of the supervisor's signals for up to ms; returns it, or 0 on timeout. */
+/*
+ * Waits for one of the supervisor's signals for up to ms; returns it, or 0 on timeout.
+ * Meanwhile the watched descriptor's handler runs each time it polls readable.
+ */
 static int
 super_sigwait(struct super *s, int64_t ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-	int sig = sigtimedwait(&s->set, NULL, &ts);
+	int64_t deadline = super_now_ms() + ms;
 
-	return sig > 0 ? sig : 0;
+	if (s->watch_fd < 0 || s->sigfd < 0) {
+		int sig = sigtimedwait(&s->set, NULL, &ts);
+		return sig > 0 ? sig : 0;
+	}
+	for (;;) {
+		struct timespec zero = {0};
+		int sig = sigtimedwait(&s->set, NULL, &zero);
+		int64_t left = deadline - super_now_ms();
+		if (sig > 0 || left <= 0) {
+			return sig > 0 ? sig : 0;
+		}
+		struct pollfd p[2] = {{.fd = s->sigfd, .events = POLLIN},
+		                      {.fd = s->watch_fd, .events = POLLIN}};
+		if (poll(p, 2, (int)left) > 0 && (p[1].revents & POLLIN)) {
+			s->watch_fn(s->watch_arg);
+		}
+	}
 }
 
 int
@@ -326,27 +385,52 @@ super_signal_all(struct super *s, int sig)
 	}
 }
 
-void
-super_stop(struct super *s, int64_t grace_ms)
+/*
+ * Waits until the children from index `from` on have exited or deadline passes. Returns
+ * false if a second stop signal came (kill everything now).
+ */
+static bool
+super_wait_from(struct super *s, size_t from, int64_t deadline)
 {
-	int64_t deadline = super_now_ms() + grace_ms;
-
-	s->stopping = true;
-	for (size_t i = 0; i < s->n; i++) {
-		s->c[i].restart_at_ms = 0;
-	}
-	super_signal_all(s, SIGTERM);
-	while (super_any_running(s)) {
+	for (;;) {
+		bool running = false;
+		for (size_t i = from; i < s->n; i++) {
+			running = running || s->c[i].pid != 0;
+		}
 		int64_t left = deadline - super_now_ms();
-		if (left <= 0) {
-			break;
+		if (!running || left <= 0) {
+			return true;
 		}
 		int sig = super_sigwait(s, left);
 		super_reap(s);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
 			log_warn("serve.stop", "second stop signal: killing children now");
-			break;
+			return false;
 		}
+	}
+}
+
+void
+super_stop(struct super *s, int64_t grace_ms)
+{
+	s->stopping = true;
+	for (size_t i = 0; i < s->n; i++) {
+		s->c[i].restart_at_ms = 0;
+	}
+	/*
+	 * Two waves: every child but the first, then the first, each with grace_ms. folio
+	 * serve adds ingestd first, and the fronts hand it their last view counts as they stop.
+	 */
+	for (size_t i = 1; i < s->n; i++) {
+		if (s->c[i].pid && kill(-s->c[i].pid, SIGTERM) != 0) {
+			kill(s->c[i].pid, SIGTERM);
+		}
+	}
+	if (super_wait_from(s, 1, super_now_ms() + grace_ms) && s->n && s->c[0].pid) {
+		if (kill(-s->c[0].pid, SIGTERM) != 0) {
+			kill(s->c[0].pid, SIGTERM);
+		}
+		super_wait_from(s, 0, super_now_ms() + grace_ms);
 	}
 	if (!super_any_running(s)) {
 		return;
@@ -399,4 +483,36 @@ unsigned
 super_restarts(const struct super *s, int idx)
 {
 	return s->c[idx].restarts;
+}
+
+unsigned
+super_starts(const struct super *s, int idx)
+{
+	return s->c[idx].starts;
+}
+
+bool
+super_keeps_running(const struct super *s, int idx)
+{
+	return s->c[idx].restart;
+}
+
+size_t
+super_count(const struct super *s)
+{
+	return s->n;
+}
+
+const char *
+super_name(const struct super *s, int idx)
+{
+	return s->c[idx].name;
+}
+
+void
+super_watch(struct super *s, int fd, void (*fn)(void *arg), void *arg)
+{
+	s->watch_fd = fn ? fd : -1;
+	s->watch_fn = fn;
+	s->watch_arg = arg;
 }

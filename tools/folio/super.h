@@ -7,12 +7,14 @@
  * Children run in their own process group, so a terminal's Ctrl-C reaches only the
  * supervisor, which then stops them in order; each child also gets SIGTERM if the
  * supervisor dies (PR_SET_PDEATHSIG). The supervisor is single-threaded and takes
- * signals synchronously (sigtimedwait), so no handler races the child table.
+ * signals synchronously (sigtimedwait), so no handler races the child table. An exec
+ * child finds its name in FOLIO_NAME ("frontd.2").
  */
 #ifndef TOOLS_FOLIO_SUPER_H
 #define TOOLS_FOLIO_SUPER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -53,8 +55,10 @@ int super_start(struct super *s, int idx);
 int super_wait(struct super *s, int64_t timeout_ms);
 
 /*
- * Stops every running child: SIGTERM, then up to grace_ms for them to exit (another stop
- * signal cuts the wait short), then SIGKILL and reap. Restarts are cancelled.
+ * Stops every running child: SIGTERM to all but the first, up to grace_ms for them to
+ * exit, then SIGTERM to the first and up to grace_ms more (another stop signal cuts the
+ * waits short), then SIGKILL and reap. Restarts are cancelled. The first child is the one
+ * the others report to (folio serve adds ingestd first).
  */
 void super_stop(struct super *s, int64_t grace_ms);
 
@@ -67,6 +71,19 @@ pid_t super_pid(const struct super *s, int idx);
 bool super_exited(struct super *s, int idx, int *status);
 /* Times child idx has been restarted. */
 unsigned super_restarts(const struct super *s, int idx);
+/* Times child idx has been started, the first time included. */
+unsigned super_starts(const struct super *s, int idx);
+/* Whether child idx is restarted when it exits (false for one-shot children). */
+bool super_keeps_running(const struct super *s, int idx);
+/* Number of children, and the name of child idx. */
+size_t super_count(const struct super *s);
+const char *super_name(const struct super *s, int idx);
+
+/*
+ * While super_wait or super_stop waits, calls fn(arg) whenever fd polls readable (the
+ * supervisor's stats socket). fn NULL stops watching.
+ */
+void super_watch(struct super *s, int fd, void (*fn)(void *arg), void *arg);
 
 /* Monotonic milliseconds. */
 int64_t super_now_ms(void);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "ingestd/publish.h"
+#include "ingestd/source.h"
 #include "shared/bus.h"
 #include "shared/config.h"
 #include "shared/err.h"
@@ -671,7 +672,65 @@ t_publishes_invalidation(void)
 	env_fini(&e);
 }
 
+static int
+journal_has(void *arg, const char *url)
+{
+	if (strcmp(url, "/b") == 0) {
+		*(bool *)arg = true;
+	}
+	return 0;
+}
+
+/*
+ * LMDB syncs a commit's meta page only with the next commit (MDB_NOMETASYNC), so a power
+ * loss can take it back one generation: that generation's journal rows must outlive the
+ * next push, or start-up could not render its pages again.
+ */
+static void
+t_journal_keeps_last_generation(void)
+{
+	struct env e;
+	env_init(&e);
+	CHECK_INT_EQ(push(&e, "A.md", "aye\n", NULL), 0);
+	CHECK_INT_EQ(push(&e, "B.md", "bee\n", NULL), 0);
+	uint64_t gen_b = ingest_gen(e.in);
+	CHECK_INT_EQ(push(&e, "C.md", "sea\n", NULL), 0);
+	CHECK_INT_EQ(ingest_store_gen(e.in), gen_b + 1);
+	bool found = false;
+	CHECK_INT_EQ(source_journal_above(ingest_source(e.in), gen_b - 1, journal_has, &found), 0);
+	CHECK(found); /* B's generation is still journaled after C's push */
+	CHECK_INT_EQ(push(&e, "D.md", "dee\n", NULL), 0);
+	found = false;
+	CHECK_INT_EQ(source_journal_above(ingest_source(e.in), 0, journal_has, &found), 0);
+	CHECK(!found); /* ... and cleared by the push after that */
+	env_fini(&e);
+}
+
+/* Without index, Home or README the first note is home; content-only pushes keep it and
+ * skip looking for it again, pushes that add, delete or unpublish notes move it. */
+static void
+t_home_fallback_follows_the_notes(void)
+{
+	struct env e;
+	env_init(&e);
+	CHECK_INT_EQ(push(&e, "b.md", "bee\n", "c.md", "sea\n", NULL), 0);
+	CHECK(body_has(&e, "/", "bee"));
+	CHECK_INT_EQ(push(&e, "a.md", "aye\n", NULL), 0);
+	CHECK(body_has(&e, "/", "aye"));
+	CHECK_INT_EQ(push(&e, "c.md", "sea, edited\n", NULL), 0);
+	CHECK(body_has(&e, "/", "aye"));
+	CHECK_INT_EQ(push(&e, "a.md", "aye, edited\n", NULL), 0);
+	CHECK(body_has(&e, "/", "aye, edited"));
+	CHECK_INT_EQ(push(&e, "a.md", "---\npublish: false\n---\naye\n", NULL), 0);
+	CHECK(body_has(&e, "/", "bee"));
+	CHECK_INT_EQ(push(&e, "b.md", NULL, NULL), 0);
+	CHECK(body_has(&e, "/", "sea, edited"));
+	env_fini(&e);
+}
+
 static const struct test tests[] = {
+        {"journal_keeps_last_generation", t_journal_keeps_last_generation},
+        {"home_fallback_follows_the_notes", t_home_fallback_follows_the_notes},
         {"push_and_render", t_push_and_render},
         {"small_render_set", t_small_render_set},
         {"delete", t_delete},

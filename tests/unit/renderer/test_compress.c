@@ -143,8 +143,32 @@ t_worthwhile(void)
 	CHECK(!compress_worthwhile(NULL));
 }
 
+/* Pages on both sides of the small-page stream's limit, interleaved: neither stream may
+ * carry state into the other's next member. */
+static void
+t_small_and_large_interleaved(void)
+{
+	struct compressor *c = compressor_new(6);
+	static const size_t sizes[] = {16383, 40000, 16384, 100, 16385, 70000, 5000, 16384};
+	struct buf page;
+	buf_init(&page, 0);
+	for (int round = 0; round < 3; round++) {
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			buf_reset(&page);
+			for (size_t k = 0; page.len < sizes[i]; k++)
+				buf_printf(&page, "<p>%zu: row %zu of page %zu</p>\n",
+				           k * 7919 % 1000, k, i);
+			page.len = sizes[i];
+			roundtrip(c, buf_slice(&page));
+		}
+	}
+	buf_fini(&page);
+	compressor_free(c);
+}
+
 static const struct test tests[] = {
         {"roundtrip", t_roundtrip},
+        {"small_and_large_interleaved", t_small_and_large_interleaved},
         {"reuse_and_append", t_reuse_and_append},
         {"levels_and_limits", t_levels_and_limits},
         {"worthwhile", t_worthwhile},

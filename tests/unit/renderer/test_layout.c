@@ -193,9 +193,31 @@ t_css(void)
 	CHECK(layout_css().ptr == css.ptr); // static, the same every time
 }
 
+/* The live-reload script: a deferred script after the stylesheet, only when asked for. */
+static void
+t_live_script(void)
+{
+	struct layout_page p = {.site_title = "S", .css_url = "/s.css", .live_url = "/_folio/l.js"};
+	struct buf out;
+	buf_init(&out, 0);
+	const char *html = page(&p, &out);
+	HAS(html, "<link rel=\"stylesheet\" href=\"/s.css\">\n"
+	          "<script defer src=\"/_folio/l.js\"></script>\n");
+	CHECK(strstr(html, "<script") < strstr(html, "</head>"));
+	p.live_url = NULL;
+	LACKS(page(&p, &out), "<script");
+	buf_reset(&out);
+	CHECK_INT_EQ(layout_not_found_live("S", "/s.css", "/_folio/l.js", "/", &out), 0);
+	HAS(buf_cstr(&out), "<script defer src=\"/_folio/l.js\"></script>");
+	buf_reset(&out);
+	CHECK_INT_EQ(layout_not_found("S", "/s.css", "/", &out), 0);
+	LACKS(buf_cstr(&out), "<script");
+	buf_fini(&out);
+}
+
 static const struct test tests[] = {
         {"full_page", t_full_page}, {"escaping", t_escaping}, {"nulls", t_nulls},
-        {"not_found", t_not_found}, {"css", t_css},
+        {"not_found", t_not_found}, {"css", t_css},           {"live_script", t_live_script},
 };
 
 TEST_MAIN(tests)
