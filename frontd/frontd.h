@@ -38,7 +38,7 @@ struct frontd {
 	int sigfd; /* SIGTERM and SIGINT */
 	struct loop_src listen_src, signal_src, bus_src;
 	struct loop_src views_src; /* LOOP_VIEWS: acknowledgements of view batches */
-	char listen_name[80]; /* the bound address, for logs */
+	char listen_name[80];      /* the bound address, for logs */
 	char pages_dir[4096];
 
 	struct store *store; /* NULL until ingestd has created it */

@@ -11,21 +11,21 @@
 #include "shared/stats.h"
 
 /* X(name, kind, doc): kind is counter (only rises) or gauge (goes both ways). */
-#define INGEST_STATS(X)                                                                        \
-	X(pushes_accepted, counter, "pushes applied and committed")                            \
-	X(pushes_rejected, counter, "pushes refused (bad body, bad file, limits, auth)")       \
-	X(pages_rendered, counter, "pages rendered by pushes, reconciles and rebuilds")        \
-	X(render_us, counter, "time spent rendering markdown and layout")                      \
-	X(compress_us, counter, "time spent in gzip")                                          \
-	X(commit_us, counter, "time spent committing SQLite and LMDB")                         \
-	X(generation, gauge, "last committed push generation")                                 \
-	X(map_size, gauge, "LMDB map size in bytes")                                           \
-	X(map_used, gauge, "LMDB map bytes in use")                                            \
-	X(api_requests, counter, "API requests answered")                                      \
-	X(views_stored, counter, "page views stored from the fronts' batches")                 \
-	X(view_batches_stored, counter, "view batches stored (one SQLite transaction each)")   \
-	X(view_batches_duplicate, counter, "view batches received again and ignored (acked)")  \
-	X(view_batches_refused, counter, "view batches dropped as malformed")                  \
+#define INGEST_STATS(X)                                                                       \
+	X(pushes_accepted, counter, "pushes applied and committed")                           \
+	X(pushes_rejected, counter, "pushes refused (bad body, bad file, limits, auth)")      \
+	X(pages_rendered, counter, "pages rendered by pushes, reconciles and rebuilds")       \
+	X(render_us, counter, "time spent rendering markdown and layout")                     \
+	X(compress_us, counter, "time spent in gzip")                                         \
+	X(commit_us, counter, "time spent committing SQLite and LMDB")                        \
+	X(generation, gauge, "last committed push generation")                                \
+	X(map_size, gauge, "LMDB map size in bytes")                                          \
+	X(map_used, gauge, "LMDB map bytes in use")                                           \
+	X(api_requests, counter, "API requests answered")                                     \
+	X(views_stored, counter, "page views stored from the fronts' batches")                \
+	X(view_batches_stored, counter, "view batches stored (one SQLite transaction each)")  \
+	X(view_batches_duplicate, counter, "view batches received again and ignored (acked)") \
+	X(view_batches_refused, counter, "view batches dropped as malformed")                 \
 	X(readers_reclaimed, counter, "LMDB reader slots of dead processes cleared")
 
 struct ingest_stats {
