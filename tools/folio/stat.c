@@ -23,8 +23,11 @@
 #include "tools/folio/stat_delta.h"
 #include "tools/folio/stat_json.h"
 
-#define STAT_WAIT_MS   300 /* how long a scan waits for answers */
-#define STAT_WIDTH_MAX 400
+#define STAT_WAIT_MS 300 /* how long a dashboard scan waits for answers */
+/* A one-shot snapshot waits longer: it is read by scripts that want every process, and a
+ * busy process (or a sanitizer build) can take more than a dashboard tick to answer. */
+#define STAT_JSON_WAIT_MS 2000
+#define STAT_WIDTH_MAX    400
 
 /* ---- scanning ---------------------------------------------------------------------------- */
 
@@ -479,7 +482,7 @@ stat_json_once(const struct stat_opts *opt)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	int scanned = statscan_run(opt->dir, 0, STAT_WAIT_MS, stat_collect, &sc);
+	int scanned = statscan_run(opt->dir, 0, STAT_JSON_WAIT_MS, stat_collect, &sc);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	stat_sort(&sc);
 	struct buf o;
