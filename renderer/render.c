@@ -555,6 +555,45 @@ leave_block(struct render *r, MD_BLOCKTYPE type, size_t at)
 	return status(r);
 }
 
+/* The tags of the spans that map one to one onto an HTML element, or NULL. */
+static const char *
+span_open_tag(MD_SPANTYPE type)
+{
+	switch (type) {
+	case MD_SPAN_EM:
+		return "<em>";
+	case MD_SPAN_STRONG:
+		return "<strong>";
+	case MD_SPAN_CODE:
+		return "<code>";
+	case MD_SPAN_DEL:
+		return "<del>";
+	case MD_SPAN_U:
+		return "<u>";
+	default:
+		return NULL;
+	}
+}
+
+static const char *
+span_close_tag(MD_SPANTYPE type)
+{
+	switch (type) {
+	case MD_SPAN_EM:
+		return "</em>";
+	case MD_SPAN_STRONG:
+		return "</strong>";
+	case MD_SPAN_CODE:
+		return "</code>";
+	case MD_SPAN_DEL:
+		return "</del>";
+	case MD_SPAN_U:
+		return "</u>";
+	default:
+		return NULL;
+	}
+}
+
 static int
 enter_span_cb(MD_SPANTYPE type, void *detail, void *ud)
 {
@@ -582,29 +621,10 @@ enter_span_cb(MD_SPANTYPE type, void *detail, void *ud)
 	default:
 		if (r->img_depth)
 			break;
-		switch (type) {
-		case MD_SPAN_EM:
-			render_put(r, "<em>");
-			break;
-		case MD_SPAN_STRONG:
-			render_put(r, "<strong>");
-			break;
-		case MD_SPAN_CODE:
-			render_put(r, "<code>");
-			break;
-		case MD_SPAN_DEL:
-			render_put(r, "<del>");
-			break;
-		case MD_SPAN_U:
-			render_put(r, "<u>");
-			break;
-		case MD_SPAN_LATEXMATH:
-		case MD_SPAN_LATEXMATH_DISPLAY:
+		if (span_open_tag(type))
+			render_put(r, span_open_tag(type));
+		else if (type == MD_SPAN_LATEXMATH || type == MD_SPAN_LATEXMATH_DISPLAY)
 			render_inline_math_enter(r, type == MD_SPAN_LATEXMATH_DISPLAY);
-			break;
-		default:
-			break;
-		}
 	}
 	return status(r);
 }
@@ -639,29 +659,10 @@ leave_span_cb(MD_SPANTYPE type, void *detail, void *ud)
 	default:
 		if (r->img_depth)
 			break;
-		switch (type) {
-		case MD_SPAN_EM:
-			render_put(r, "</em>");
-			break;
-		case MD_SPAN_STRONG:
-			render_put(r, "</strong>");
-			break;
-		case MD_SPAN_CODE:
-			render_put(r, "</code>");
-			break;
-		case MD_SPAN_DEL:
-			render_put(r, "</del>");
-			break;
-		case MD_SPAN_U:
-			render_put(r, "</u>");
-			break;
-		case MD_SPAN_LATEXMATH:
-		case MD_SPAN_LATEXMATH_DISPLAY:
+		if (span_open_tag(type))
+			render_put(r, span_close_tag(type));
+		else if (type == MD_SPAN_LATEXMATH || type == MD_SPAN_LATEXMATH_DISPLAY)
 			render_inline_math_leave(r);
-			break;
-		default:
-			break;
-		}
 	}
 	return status(r);
 }

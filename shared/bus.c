@@ -48,16 +48,35 @@ err_from_nng(int rc)
 	}
 }
 
-int
-bus_pub_open(struct bus **out, const char *url)
+/* Sets the options one protocol needs before it listens or dials. */
+typedef int bus_setup_fn(nng_socket s, size_t arg);
+
+enum bus_role { BUS_LISTEN, BUS_DIAL };
+
+/*
+ * Opens a socket with proto, applies setup, then listens on or dials url. A dialer retries in
+ * the background (50 ms doubling to 1 s), so a peer that is not up yet is not an error.
+ */
+static int
+bus_open(struct bus **out, int (*proto)(nng_socket *), enum bus_role role, const char *url,
+         bus_setup_fn *setup, size_t arg)
 {
 	*out = NULL;
 	struct bus *b = xcalloc(1, sizeof(*b));
-	int rc = nng_pub0_open(&b->sock);
+	int rc = proto(&b->sock);
 	if (rc)
 		goto fail;
 	b->open = true;
-	rc = nng_listen(b->sock, url, NULL, 0);
+	if (role == BUS_DIAL) {
+		rc = nng_socket_set_ms(b->sock, NNG_OPT_RECONNMINT, 50);
+		if (!rc)
+			rc = nng_socket_set_ms(b->sock, NNG_OPT_RECONNMAXT, 1000);
+	}
+	if (!rc && setup)
+		rc = setup(b->sock, arg);
+	if (!rc)
+		rc = role == BUS_DIAL ? nng_dial(b->sock, url, NULL, NNG_FLAG_NONBLOCK)
+		                      : nng_listen(b->sock, url, NULL, 0);
 	if (rc)
 		goto fail;
 	*out = b;
@@ -65,77 +84,51 @@ bus_pub_open(struct bus **out, const char *url)
 fail:
 	bus_close(b);
 	return err_from_nng(rc);
+}
+
+static int
+sub_setup(nng_socket s, size_t arg)
+{
+	(void)arg;
+	return nng_socket_set(s, NNG_OPT_SUB_SUBSCRIBE, "", 0);
+}
+
+static int
+req_setup(nng_socket s, size_t arg)
+{
+	(void)arg;
+	/* folio resends view batches itself, on its own schedule. */
+	return nng_socket_set_ms(s, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
+}
+
+static int
+rep_setup(nng_socket s, size_t max_msg)
+{
+	return nng_socket_set_size(s, NNG_OPT_RECVMAXSZ, max_msg);
+}
+
+int
+bus_pub_open(struct bus **out, const char *url)
+{
+	return bus_open(out, nng_pub0_open, BUS_LISTEN, url, NULL, 0);
 }
 
 int
 bus_sub_open(struct bus **out, const char *url)
 {
-	*out = NULL;
-	struct bus *b = xcalloc(1, sizeof(*b));
-	int rc = nng_sub0_open(&b->sock);
-	if (rc)
-		goto fail;
-	b->open = true;
-	rc = nng_socket_set(b->sock, NNG_OPT_SUB_SUBSCRIBE, "", 0);
-	if (!rc)
-		rc = nng_socket_set_ms(b->sock, NNG_OPT_RECONNMINT, 50);
-	if (!rc)
-		rc = nng_socket_set_ms(b->sock, NNG_OPT_RECONNMAXT, 1000);
-	if (!rc)
-		rc = nng_dial(b->sock, url, NULL, NNG_FLAG_NONBLOCK);
-	if (rc)
-		goto fail;
-	*out = b;
-	return 0;
-fail:
-	bus_close(b);
-	return err_from_nng(rc);
+	return bus_open(out, nng_sub0_open, BUS_DIAL, url, sub_setup, 0);
 }
 
 int
 bus_req_open(struct bus **out, const char *url)
 {
-	*out = NULL;
-	struct bus *b = xcalloc(1, sizeof(*b));
-	int rc = nng_req0_open(&b->sock);
-	if (rc)
-		goto fail;
-	b->open = true;
-	rc = nng_socket_set_ms(b->sock, NNG_OPT_REQ_RESENDTIME, NNG_DURATION_INFINITE);
-	if (!rc)
-		rc = nng_socket_set_ms(b->sock, NNG_OPT_RECONNMINT, 50);
-	if (!rc)
-		rc = nng_socket_set_ms(b->sock, NNG_OPT_RECONNMAXT, 1000);
-	if (!rc)
-		rc = nng_dial(b->sock, url, NULL, NNG_FLAG_NONBLOCK);
-	if (rc)
-		goto fail;
-	*out = b;
-	return 0;
-fail:
-	bus_close(b);
-	return err_from_nng(rc);
+	return bus_open(out, nng_req0_open, BUS_DIAL, url, req_setup, 0);
 }
 
 int
 bus_rep_open(struct bus **out, const char *url, size_t max_msg)
 {
-	*out = NULL;
-	struct bus *b = xcalloc(1, sizeof(*b));
-	int rc = nng_rep0_open(&b->sock);
-	if (rc)
-		goto fail;
-	b->open = true;
-	rc = nng_socket_set_size(b->sock, NNG_OPT_RECVMAXSZ, max_msg);
-	if (!rc)
-		rc = nng_listen(b->sock, url, NULL, 0);
-	if (rc)
-		goto fail;
-	*out = b;
-	return 0;
-fail:
-	bus_close(b);
-	return err_from_nng(rc);
+	return bus_open(out, nng_rep0_open, BUS_LISTEN, url, rep_setup, max_msg);
 }
 
 void
