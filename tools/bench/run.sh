@@ -394,7 +394,7 @@ read_section() {
 	md "BENCH_URLS=urls.txt BENCH_GZIP=1 taskset -c 1 wrk -t1 -c$WRK_CONNS -d${READ_SECS}s --latency -s tools/bench/urls.lua http://127.0.0.1:PORT"
 	md '```'
 	md ""
-	md "nginx serves \`folio export\` of the same store ($(head -n 1 "$W/export.log"));"
+	md "nginx serves \`folio export\` of the same store ($(head -n 1 "$W/export.log" | sed "s|$W/|WORKDIR/|g"));"
 	md "config: one worker, \`sendfile\`, \`tcp_nopush\`, \`open_file_cache\`, \`gzip_static on\`,"
 	md "\`access_log off\`, keep-alive, \`try_files \$uri \$uri.html\`. The reference server"
 	md "(tools/bench/refserver.c) answers every request with one fixed page from memory: the page"
