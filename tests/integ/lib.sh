@@ -194,11 +194,18 @@ start_ingestd() {
 }
 
 # start_frontd DATA PORT NAME: starts a front in the background; sets FRONT_PID.
+# It waits for this front's own start line: with SO_REUSEPORT another front on the port may
+# answer the HTTP probe before this one has even bound it.
 start_frontd() {
-	local data=$1 port=$2 name=${3:-frontd}
+	local data=$1 port=$2 name=${3:-frontd} i
 	"$FOLIO_BIN/frontd" --data "$data" --listen "127.0.0.1:$port" >>"$T/$name.log" 2>&1 &
 	FRONT_PID=$!
 	track "$FRONT_PID"
+	for i in $(seq 300); do
+		grep -q "frontd.start .*pid=$FRONT_PID " "$T/$name.log" 2>/dev/null && break
+		kill -0 "$FRONT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
 	wait_http "http://127.0.0.1:$port/" 30
 }
 
