@@ -11,6 +11,7 @@
  * "/a.html" and a note "/a") are a conflict: the first in key order keeps the name.
  */
 #include "tools/folio/export.h"
+#include "tools/folio/cliconf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -460,17 +461,11 @@ export_main(int argc, char **argv)
 	o.out = argv[optind];
 
 	struct config cfg;
-	char err[512], pages[EXPORT_PATH_MAX];
+	char pages[EXPORT_PATH_MAX];
 	config_init(&cfg);
 	int code = 2;
-	if (conf && config_load(&cfg, conf, err, sizeof(err)) != 0) {
-		fprintf(stderr, "folio export: %s\n", err);
+	if (cliconf_load(&cfg, "export", conf, data) != 0)
 		goto done;
-	}
-	if (data && config_set(&cfg, "data_dir", data, err, sizeof(err)) != 0) {
-		fprintf(stderr, "folio export: %s\n", err);
-		goto done;
-	}
 	if (config_path(&cfg, "pages", pages, sizeof(pages)) != 0) {
 		fprintf(stderr, "folio export: data_dir is too long\n");
 		goto done;

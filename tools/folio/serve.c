@@ -7,6 +7,7 @@
  * so Ctrl-C stays responsive during a long first push.
  */
 #include "tools/folio/serve.h"
+#include "tools/folio/cliconf.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -475,7 +476,6 @@ serve_main(int argc, char **argv)
 	struct serve *sv = xcalloc(1, sizeof(*sv));
 	const char *data = NULL, *bind = NULL;
 	long port = -1, api_port = -1;
-	char err[512];
 	int rc;
 
 	sv->nfronts = 2;
@@ -486,14 +486,8 @@ serve_main(int argc, char **argv)
 		goto fail;
 	}
 	rc = 2;
-	if (sv->conf_path && config_load(&sv->cfg, sv->conf_path, err, sizeof(err)) != 0) {
-		fprintf(stderr, "folio serve: %s\n", err);
+	if (cliconf_load(&sv->cfg, "serve", sv->conf_path, data) != 0)
 		goto fail;
-	}
-	if (data && config_set(&sv->cfg, "data_dir", data, err, sizeof(err)) != 0) {
-		fprintf(stderr, "folio serve: %s\n", err);
-		goto fail;
-	}
 	if (serve_addr(sv, "listen", bind, port, sv->site_url, sizeof(sv->site_url), "/") ||
 	    serve_addr(sv, "api_listen", bind, api_port, sv->api_url, sizeof(sv->api_url), "")) {
 		goto fail;

@@ -6,6 +6,7 @@
  * nng's handshake (which nng 1.5 handles badly on the listening side, see statscan.c).
  */
 #include "tools/folio/stat.h"
+#include "tools/folio/cliconf.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -540,7 +541,7 @@ stat_main(int argc, char **argv)
 	};
 	struct stat_opts opt = {.interval_ms = 1000};
 	const char *data = NULL, *conf = NULL;
-	char err[512], *end;
+	char *end;
 	int c, rc = 2;
 	double secs;
 	struct config cfg;
@@ -588,11 +589,8 @@ stat_main(int argc, char **argv)
 		        argv[optind]);
 		goto done;
 	}
-	if ((conf && config_load(&cfg, conf, err, sizeof(err)) != 0) ||
-	    (data && config_set(&cfg, "data_dir", data, err, sizeof(err)) != 0)) {
-		fprintf(stderr, "folio stat: %s\n", err);
+	if (cliconf_load(&cfg, "stat", conf, data) != 0)
 		goto done;
-	}
 	if (config_path(&cfg, STATSOCK_DIR, opt.dir, sizeof(opt.dir)) != 0) {
 		fprintf(stderr, "folio stat: data folder path too long\n");
 		goto done;
