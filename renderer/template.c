@@ -85,7 +85,8 @@ struct tpl_op {
 	uint32_t a, b; /* OP_TEXT: offset, length; OP_IF/OP_JUMP/OP_FOR: target; ENDFOR: a=FOR */
 };
 
-struct template {
+struct template
+{
 	struct tpl_op *ops;
 	size_t nops;
 	char *text; /* literal text, referenced by OP_TEXT */
@@ -97,7 +98,7 @@ struct block {
 	size_t op;     /* the if/else jump or the for op */
 	unsigned line; /* where the block opened */
 	bool is_for, in_else;
-	char var[32];     /* for: the loop variable */
+	char var[32];      /* for: the loop variable */
 	enum tpl_var list; /* for: what it walks */
 };
 
@@ -406,7 +407,8 @@ template_compile(const char *name, struct slice src, struct template **out, char
 	while (i < n && !rc && !c.oom) {
 		const char *open = NULL;
 		for (size_t k = i; k + 1 < n; k++) {
-			if (s[k] == '{' && (s[k + 1] == '{' || s[k + 1] == '%' || s[k + 1] == '#')) {
+			if (s[k] == '{' &&
+			    (s[k + 1] == '{' || s[k + 1] == '%' || s[k + 1] == '#')) {
 				open = s + k;
 				break;
 			}
@@ -435,10 +437,10 @@ template_compile(const char *name, struct slice src, struct template **out, char
 			}
 		}
 		if (!end) {
-			return (free(c.ops),
-			        comp_fail(&c, "unclosed %s", kind == '{'   ? "{{"
-			                                     : kind == '%' ? "{%"
-			                                                   : "{#"));
+			return (free(c.ops), comp_fail(&c, "unclosed %s",
+			                               kind == '{'   ? "{{"
+			                               : kind == '%' ? "{%"
+			                                             : "{#"));
 		}
 		size_t bn = (size_t)(end - body);
 		if (kind == '{') {
@@ -643,7 +645,7 @@ truthy(const struct template_data *d, const struct tpl_op *op, const uint8_t *li
 	case V_CSSCLASSES:
 	case V_TAGS_HTML:
 	case V_BACKLINKS_HTML:
-		return list_len(p, v == V_TAGS_HTML       ? V_TAGS
+		return list_len(p, v == V_TAGS_HTML        ? V_TAGS
 		                   : v == V_BACKLINKS_HTML ? V_BACKLINKS
 		                                           : v) > 0;
 	case V_CONTENT:

@@ -14,8 +14,9 @@
  * Values: site.title, site.base_url, page.title, page.url, page.description, page.date,
  * page.css_url, page.image, page.canonical, page.home_url, page.live_url, page.lang;
  * HTML: page.content, page.backlinks_html (a <ul> of links, empty without backlinks),
- * page.tags_html (tag links); lists: page.tags, page.backlinks, page.cssclasses. An unknown variable, filter or tag is
- * a compile error, so a typo is caught when the layout is pushed, not on the page.
+ * page.tags_html (tag links); lists: page.tags, page.backlinks, page.cssclasses. An unknown
+ * variable, filter or tag is a compile error, so a typo is caught when the layout is pushed, not on
+ * the page.
  *
  * The compiled form is a flat array of ops with jump targets; rendering walks it with a
  * fixed loop stack and writes only into the caller's buffer.

@@ -56,26 +56,26 @@ run(const char *src, char *err, size_t errlen)
 	return s;
 }
 
-#define CHECK_RENDER(src, want)                       \
-	do {                                          \
-		char err_[200] = "";                  \
-		char *got_ = run((src), err_, 200);   \
-		if (!got_)                            \
+#define CHECK_RENDER(src, want)                           \
+	do {                                              \
+		char err_[200] = "";                      \
+		char *got_ = run((src), err_, 200);       \
+		if (!got_)                                \
 			CHECK_STR_EQ(err_, "(no error)"); \
-		else                                  \
-			CHECK_STR_EQ(got_, (want));   \
-		free(got_);                           \
+		else                                      \
+			CHECK_STR_EQ(got_, (want));       \
+		free(got_);                               \
 	} while (0)
 
-#define CHECK_COMPILE_ERR(src, want)                                                      \
-	do {                                                                              \
-		char err_[200] = "";                                                      \
-		struct template *t_ = NULL;                                               \
+#define CHECK_COMPILE_ERR(src, want)                                                     \
+	do {                                                                             \
+		char err_[200] = "";                                                     \
+		struct template *t_ = NULL;                                              \
 		CHECK_ERR(template_compile("_layouts/t.html", slice_str(src), &t_, err_, \
-		                           sizeof(err_)),                                 \
-		          ERR_PROTO);                                                     \
-		CHECK(t_ == NULL);                                                        \
-		CHECK_STR_EQ(err_, (want));                                               \
+		                           sizeof(err_)),                                \
+		          ERR_PROTO);                                                    \
+		CHECK(t_ == NULL);                                                       \
+		CHECK_STR_EQ(err_, (want));                                              \
 	} while (0)
 
 static void
@@ -86,13 +86,11 @@ t_values(void)
 	CHECK_RENDER("{{page.title|raw}}", "T <1> & \"q\"");
 	CHECK_RENDER("{{ page.title | raw }}", "T <1> & \"q\"");
 	CHECK_RENDER("{{ page.content }}", "<p>hi</p>");
-	CHECK_RENDER("{{ site.title }}|{{ page.description }}|{{ page.date }}",
-	             "Site||2024-01-02");
+	CHECK_RENDER("{{ site.title }}|{{ page.description }}|{{ page.date }}", "Site||2024-01-02");
 	CHECK_RENDER("<a href=\"{{ page.url }}\">", "<a href=\"/dir/my%20note\">");
 	CHECK_RENDER("{{ site.base_url }}{{ page.css_url }}", "https://x/_folio/folio.abc.css");
-	CHECK_RENDER("{{ page.tags_html }}",
-	             "<a class=\"tag\" href=\"/tags/go\">#Go</a> "
-	             "<a class=\"tag\" href=\"/tags/x/y\">#x/y</a>");
+	CHECK_RENDER("{{ page.tags_html }}", "<a class=\"tag\" href=\"/tags/go\">#Go</a> "
+	                                     "<a class=\"tag\" href=\"/tags/x/y\">#x/y</a>");
 	CHECK_RENDER("{{ page.backlinks_html }}",
 	             "<ul class=\"backlinks\"><li><a class=\"internal\" href=\"/a\">A &amp; "
 	             "B</a></li><li><a class=\"internal\" href=\"/o%20p\">Other</a></li></ul>");
@@ -136,8 +134,9 @@ t_empty_lists(void)
 {
 	struct template *t;
 	char err[200];
-	CHECK_INT_EQ(template_compile("x", slice_str("a{% for t in page.tags %}X{% endfor "
-	                                             "%}b{{ page.backlinks_html }}c"),
+	CHECK_INT_EQ(template_compile("x",
+	                              slice_str("a{% for t in page.tags %}X{% endfor "
+	                                        "%}b{{ page.backlinks_html }}c"),
 	                              &t, err, sizeof(err)),
 	             0);
 	struct layout_page p = {.title = "x"};
@@ -155,8 +154,7 @@ t_errors(void)
 {
 	CHECK_COMPILE_ERR("a\n{{ page.titel }}", "_layouts/t.html:2: unknown variable page.titel");
 	CHECK_COMPILE_ERR("\n\n{% if page.title %}x", "_layouts/t.html:3: unclosed {% if %}");
-	CHECK_COMPILE_ERR("{% for t in page.tags %}\n\nx",
-	                  "_layouts/t.html:1: unclosed {% for %}");
+	CHECK_COMPILE_ERR("{% for t in page.tags %}\n\nx", "_layouts/t.html:1: unclosed {% for %}");
 	CHECK_COMPILE_ERR("x\n{% endif %}", "_layouts/t.html:2: {% endif %} without {% if %}");
 	CHECK_COMPILE_ERR("{% else %}", "_layouts/t.html:1: {% else %} without {% if %}");
 	CHECK_COMPILE_ERR("{% if page.title %}{% else %}{% else %}{% endif %}",
@@ -251,15 +249,17 @@ t_garbage(void)
 			memcpy(src, base, n);
 			for (int k = 0; k < 3; k++) {
 				seed = seed * 1103515245u + 12345u;
-				src[(seed >> 8) % n] = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+				src[(seed >> 8) % n] =
+				        alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
 			}
 		} else {
 			seed = seed * 1103515245u + 12345u;
 			n = (seed >> 8) % sizeof(src);
 			for (size_t k = 0; k < n; k++) {
 				seed = seed * 1103515245u + 12345u;
-				src[k] = (seed >> 24) & 1 ? alphabet[(seed >> 16) % (sizeof(alphabet) - 1)]
-				                          : (char)(seed >> 16);
+				src[k] = (seed >> 24) & 1
+				                 ? alphabet[(seed >> 16) % (sizeof(alphabet) - 1)]
+				                 : (char)(seed >> 16);
 			}
 		}
 		void *base_map;
@@ -288,8 +288,8 @@ t_garbage(void)
 }
 
 static const struct test tests[] = {
-        {"values", t_values},   {"if_else", t_if_else}, {"for", t_for},
-        {"empty_lists", t_empty_lists}, {"errors", t_errors}, {"cap", t_cap},
+        {"values", t_values},           {"if_else", t_if_else}, {"for", t_for},
+        {"empty_lists", t_empty_lists}, {"errors", t_errors},   {"cap", t_cap},
         {"garbage", t_garbage},
 };
 
