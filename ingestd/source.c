@@ -58,7 +58,8 @@ static const char *const source_migrations[] = {
         "ALTER TABLE notes ADD COLUMN aliases TEXT;"
         "ALTER TABLE notes ADD COLUMN layout_want TEXT;"
         "ALTER TABLE notes ADD COLUMN layout TEXT NOT NULL DEFAULT '';"
-        "CREATE INDEX notes_layout ON notes(layout);",
+        "CREATE INDEX notes_layout ON notes(layout);"
+        "CREATE INDEX notes_layout_want ON notes(layout_want);",
 };
 
 enum source_stmt {
