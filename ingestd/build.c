@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "ingestd/layouts.h"
 #include "ingestd/links.h"
 #include "ingestd/mime.h"
 #include "ingestd/source.h"
@@ -20,9 +21,11 @@
 #include "renderer/layout.h"
 #include "renderer/livejs.h"
 #include "renderer/slug.h"
+#include "renderer/template.h"
 #include "shared/config.h"
 #include "shared/defs.h"
 #include "shared/err.h"
+#include "shared/log.h"
 #include "shared/pagefmt.h"
 #include "shared/sha256.h"
 #include "shared/stats.h"
@@ -32,6 +35,7 @@
 #define BUILD_JS_TYPE    "text/javascript; charset=utf-8"
 #define BUILD_IMMUTABLE  "public, max-age=31536000, immutable"
 #define BUILD_SPECIAL_CC "public, no-cache"
+#define BUILD_LAYOUT_MAX (32u << 20) /* a vault layout's page may not grow past 32 MiB */
 
 /*
  * A fixed note rendered once at startup: its output goes into the build signature, so a
@@ -65,6 +69,8 @@ struct build {
 	void *cached_arg;
 	bool gzip_given; /* build_give_gzip: use gzip_body instead of compressing */
 	struct slice gzip_body;
+	struct layouts *layouts; /* vault layouts (build_set_layouts), NULL: folio's only */
+	struct buf lay;          /* a layout file's bytes */
 };
 
 /* --- note metadata ------------------------------------------------------------------------- */
@@ -147,6 +153,18 @@ join_lines(char *const *items, size_t n)
 	return s;
 }
 
+/* A frontmatter slug replaces the last segment of the note's URL: "A/B.md" + "x" -> "A/x". */
+static char *
+slug_in_folder(const char *path, const char *slug)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+	char *s = xmalloc(n + strlen(slug) + 1);
+	memcpy(s, path, n);
+	strcpy(s + n, slug);
+	return s;
+}
+
 int
 build_meta(const char *path, struct slice content, struct build_meta *m)
 {
@@ -165,6 +183,11 @@ build_meta(const char *path, struct slice content, struct build_meta *m)
 	m->body_off = (size_t)(m->body.ptr - content.ptr);
 	m->title = fm.title && *fm.title ? xstrdup(fm.title) : title_from_path(path);
 	m->permalink = fm.permalink && *fm.permalink ? xstrdup(fm.permalink) : NULL;
+	if (!m->permalink && fm.slug && *fm.slug) {
+		m->permalink = slug_in_folder(path, fm.slug);
+	}
+	m->aliases = join_lines(fm.aliases, fm.naliases);
+	m->layout = fm.layout && *fm.layout ? xstrdup(fm.layout) : NULL;
 	m->description = fm.description ? xstrdup(fm.description) : NULL;
 	m->date = fm.date ? xstrdup(fm.date) : NULL;
 	m->tags = join_lines(fm.tags, fm.ntags);
@@ -188,6 +211,8 @@ build_meta_fini(struct build_meta *m)
 	free(m->image);
 	free(m->cssclasses);
 	free(m->frontmatter);
+	free(m->aliases);
+	free(m->layout);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -266,6 +291,7 @@ build_new(const struct config *c, struct source *src, struct vault *v)
 	buf_init(&b->tmp, 0);
 	buf_init(&b->canon, 0);
 	buf_init(&b->image, 0);
+	buf_init(&b->lay, 0);
 	b->start = (int64_t)time(NULL);
 	struct slice css = layout_css();
 	char hex[65];
@@ -294,6 +320,7 @@ build_free(struct build *b)
 	buf_fini(&b->tmp);
 	buf_fini(&b->canon);
 	buf_fini(&b->image);
+	buf_fini(&b->lay);
 	free(b);
 }
 
@@ -320,6 +347,12 @@ build_on_missing(struct build *b, build_missing_fn *fn, void *arg)
 {
 	b->missing = fn;
 	b->missing_arg = arg;
+}
+
+void
+build_set_layouts(struct build *b, struct layouts *l)
+{
+	b->layouts = l;
 }
 
 void
@@ -582,6 +615,47 @@ backlinks_tidy(struct backlinks *bl)
 }
 
 /*
+ * The vault layout the note at path uses (notes.layout, chosen at push time), compiled
+ * through the cache; *t stays NULL for folio's own layout. A layout that cannot be had is
+ * logged and the default used: layouts are compiled when pushed, so this is a damaged
+ * database, not a user mistake.
+ */
+static int
+note_layout(struct build *b, const char *path, const struct template **t)
+{
+	*t = NULL;
+	if (!b->layouts) {
+		return 0;
+	}
+	struct source_note_extra x;
+	int rc = source_note_extra_get(b->src, path, &x);
+	if (rc) {
+		return rc == ERR_NOTFOUND ? 0 : rc;
+	}
+	struct source_file_info fi;
+	if (*x.layout && (rc = source_file_get(b->src, x.layout, &fi)) == 0) {
+		*t = layouts_find(b->layouts, fi.sha256);
+		if (!*t) {
+			char err[200];
+			buf_reset(&b->lay);
+			rc = source_file_content(b->src, x.layout, &b->lay);
+			if (!rc) {
+				rc = layouts_get(b->layouts, x.layout, fi.sha256,
+				                 buf_slice(&b->lay), t, err, sizeof(err));
+			}
+			if (rc == ERR_PROTO) {
+				log_err("build.layout", "path=\"%s\" err=\"%s\"", path, err);
+			}
+		}
+	}
+	if (rc == ERR_NOTFOUND || rc == ERR_PROTO) {
+		rc = 0;
+	}
+	source_note_extra_fini(&x);
+	return rc;
+}
+
+/*
  * Renders the note r describes, whose source is in b->md. not_found: as the site's 404
  * page (no backlinks). Frontmatter was parsed at push time; its fields come from SQLite.
  */
@@ -644,7 +718,23 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 		};
 		buf_reset(&b->page);
 		int64_t t0 = stats_mono_us();
-		rc = layout_page(&lp, &b->page);
+		const struct template *t = NULL;
+		rc = not_found ? 0 : note_layout(b, r->path, &t);
+		if (!rc && t) {
+			struct template_data td = {&lp, url, b->cfg->base_url};
+			rc = template_render(t, &td, &b->page, BUILD_LAYOUT_MAX);
+			if (rc == ERR_TOOBIG) {
+				log_warn("build.layout",
+				         "url=\"%s\" msg=\"page over %u bytes: "
+				         "default layout used\"",
+				         url, BUILD_LAYOUT_MAX);
+			}
+			t = rc == ERR_TOOBIG ? NULL : t;
+			rc = rc == ERR_TOOBIG ? 0 : rc;
+		}
+		if (!rc && !t) {
+			rc = layout_page(&lp, &b->page);
+		}
 		b->render_us += (uint64_t)(stats_mono_us() - t0);
 	}
 	if (rc == 0) {

@@ -38,6 +38,7 @@
 
 #include "ingestd/build.h"
 #include "ingestd/ingest_impl.h"
+#include "ingestd/layouts.h"
 #include "ingestd/plan.h"
 #include "ingestd/publish.h"
 #include "ingestd/source.h"
@@ -48,6 +49,7 @@
 #include "shared/err.h"
 #include "shared/log.h"
 #include "shared/pushmsg.h"
+#include "shared/sha256.h"
 #include "shared/stats.h"
 #include "shared/store.h"
 #include "shared/version.h"
@@ -271,6 +273,45 @@ ms_since(const struct timespec *t0)
 
 /* --- entry points -------------------------------------------------------------------------- */
 
+/*
+ * Compiles every layout the push carries (into the cache, so pages reuse the result). A
+ * template error refuses the whole push before anything is stored: the reply names each
+ * file and line, and the site keeps serving what it served.
+ */
+static int
+check_layouts(struct ingest *in, const struct push *p, struct buf *reply)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < p->nupserts; i++) {
+		const struct push_file *f = &p->upserts[i];
+		if (!layouts_is_layout(f->path)) {
+			continue;
+		}
+		char sha[65], err[240];
+		const struct template *t;
+		sha256_hex(f->content.ptr, f->content.len, sha);
+		int rc = layouts_get(in->layouts, f->path, sha, f->content, &t, err, sizeof(err));
+		if (rc == ERR_NOMEM) {
+			return rc;
+		}
+		if (rc == 0) {
+			continue;
+		}
+		buf_puts(reply, bad++ ? ",{\"path\":"
+		                      : "{\"error\":\"push rejected: template "
+		                        "error\",\"details\":[{\"path\":");
+		buf_put_json_str(reply, f->path, strlen(f->path));
+		buf_puts(reply, ",\"error\":");
+		buf_put_json_str(reply, err, strlen(err));
+		buf_putc(reply, '}');
+	}
+	if (bad) {
+		buf_puts(reply, "]}");
+		return ERR_PROTO;
+	}
+	return 0;
+}
+
 int
 ingest_push(struct ingest *in, const struct push *p, struct buf *reply, struct ingest_result *res)
 {
@@ -282,6 +323,11 @@ ingest_push(struct ingest *in, const struct push *p, struct buf *reply, struct i
 	if (p->nproblems) {
 		reply_error(reply, "push rejected", p);
 		return ERR_PROTO;
+	}
+	int crc = check_layouts(in, p, reply);
+	if (crc < 0) {
+		log_info("push.refused", "reason=layout");
+		return crc;
 	}
 	if (in->lmdb_gen < in->gen) {
 		int rrc = recover_reconcile(in);
@@ -317,6 +363,12 @@ ingest_push(struct ingest *in, const struct push *p, struct buf *reply, struct i
 		return rc;
 	}
 	in->gen = j.gen;
+	if (j.layouts.count) {
+		int src = layouts_sweep(in->layouts, in->src);
+		if (src < 0) {
+			log_warn("ingest.layouts", "err=\"%s\"", err_str(src));
+		}
+	}
 	free(in->home);
 	in->home = j.home ? xstrdup(j.home) : NULL;
 	res->gen = j.gen;
@@ -385,6 +437,8 @@ ingest_open(struct ingest **out, const struct config *c, struct publish *pub)
 		rc = ERR_NOMEM;
 		goto fail;
 	}
+	in->layouts = layouts_new();
+	build_set_layouts(in->build, in->layouts);
 	rc = recover_startup(in);
 	if (rc < 0) {
 		goto fail;
@@ -418,6 +472,7 @@ ingest_close(struct ingest *in)
 		return;
 	}
 	build_free(in->build);
+	layouts_free(in->layouts);
 	store_close(in->store);
 	source_close(in->src);
 	vault_free(in->vault);

@@ -14,6 +14,7 @@
 #include "shared/buf.h"
 
 struct build;
+struct layouts;
 struct source;
 struct store;
 struct vault;
@@ -24,6 +25,7 @@ struct ingest {
 	struct store *store;
 	struct vault *vault;
 	struct build *build;
+	struct layouts *layouts; /* compiled vault layouts, kept across pushes (layouts.h) */
 	struct publish *pub;
 	uint64_t gen;      /* last generation committed to SQLite */
 	uint64_t lmdb_gen; /* last generation committed to LMDB */

@@ -48,6 +48,18 @@ static const char *const source_migrations[] = {
         "CREATE INDEX views_day ON views(day);"
         "CREATE TABLE view_senders(front_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
         "  seen INTEGER NOT NULL);",
+        /* v3: site pages (h-site) */
+        "",
+        /* 4: old URLs that redirect to the note that lived there (a rename, a move, a
+         * permalink change), each note's aliases, and the layout it asks for and uses */
+        "CREATE TABLE url_history(url TEXT NOT NULL, path TEXT NOT NULL,"
+        "  PRIMARY KEY(url, path)) WITHOUT ROWID;"
+        "CREATE INDEX url_history_path ON url_history(path);"
+        "ALTER TABLE notes ADD COLUMN aliases TEXT;"
+        "ALTER TABLE notes ADD COLUMN layout_want TEXT;"
+        "ALTER TABLE notes ADD COLUMN layout TEXT NOT NULL DEFAULT '';"
+        "CREATE INDEX notes_layout ON notes(layout);"
+        "CREATE INDEX notes_layout_want ON notes(layout_want);",
 };
 
 enum source_stmt {
@@ -87,6 +99,18 @@ enum source_stmt {
 	S_JOURNAL_ADD,
 	S_JOURNAL_ABOVE,
 	S_JOURNAL_CLEAR,
+	S_HIST_ADD,
+	S_HIST_OF_PATH,
+	S_HIST_MOVE,
+	S_HIST_DEL_PATH,
+	S_HIST_DEL,
+	S_NOTE_EXTRA_SET,
+	S_NOTE_EXTRA_GET,
+	S_NOTE_SET_LAYOUT,
+	S_NOTES_LAYOUT,
+	S_LAYOUT_SHA_USED,
+	S_FILE_CONTENT,
+	S_CLAIM_DEL,
 	S_COUNT
 };
 
@@ -149,6 +173,21 @@ static const char *const source_sql[S_COUNT] = {
         [S_JOURNAL_ADD] = "INSERT OR REPLACE INTO journal(gen, urls) VALUES(?1, ?2)",
         [S_JOURNAL_ABOVE] = "SELECT urls FROM journal WHERE gen > ?1 ORDER BY gen",
         [S_JOURNAL_CLEAR] = "DELETE FROM journal WHERE gen <= ?1",
+        [S_HIST_ADD] = "INSERT OR IGNORE INTO url_history(url, path) VALUES(?1, ?2)",
+        [S_HIST_OF_PATH] = "SELECT url FROM url_history WHERE path = ?1 ORDER BY url",
+        [S_HIST_MOVE] = "UPDATE OR REPLACE url_history SET path = ?2 WHERE path = ?1",
+        [S_HIST_DEL_PATH] = "DELETE FROM url_history WHERE path = ?1",
+        [S_HIST_DEL] = "DELETE FROM url_history WHERE url = ?1 AND path = ?2",
+        [S_NOTE_EXTRA_SET] = "UPDATE notes SET aliases = ?2, layout_want = ?3, layout = ?4"
+                             " WHERE path = ?1",
+        [S_NOTE_EXTRA_GET] = "SELECT aliases, layout_want, layout FROM notes WHERE path = ?1",
+        [S_NOTE_SET_LAYOUT] = "UPDATE notes SET layout = ?2 WHERE path = ?1",
+        [S_NOTES_LAYOUT] = "SELECT path, layout_want, layout FROM notes WHERE layout = ?1"
+                           " OR layout_want = ?2 OR (?3 AND layout = '') ORDER BY path",
+        [S_LAYOUT_SHA_USED] = "SELECT 1 FROM files WHERE sha256 = ?1 AND path >= '_layouts/'"
+                              " AND path < '_layouts0' LIMIT 1",
+        [S_FILE_CONTENT] = "SELECT content FROM files WHERE path = ?1",
+        [S_CLAIM_DEL] = "DELETE FROM claims WHERE url = ?1 AND path = ?2",
 };
 
 struct source {
@@ -973,4 +1012,179 @@ source_journal_clear(struct source *s, uint64_t gen)
 	sqlite3_stmt *st = stmt(s, S_JOURNAL_CLEAR);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)gen);
 	return exec_stmt(s, S_JOURNAL_CLEAR, st);
+}
+
+/* --- url history, aliases and layouts ------------------------------------------------------ */
+
+int
+source_hist_add(struct source *s, const char *url, const char *path)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_ADD);
+	bind_text(st, 1, url);
+	bind_text(st, 2, path);
+	return exec_stmt(s, S_HIST_ADD, st);
+}
+
+int
+source_hist_of_path(struct source *s, const char *path, source_str_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_OF_PATH);
+	bind_text(st, 1, path);
+	int rc, urc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		urc = fn(arg, col_text(st, 0));
+		if (urc) {
+			break;
+		}
+	}
+	if (!urc && rc != SQLITE_DONE) {
+		urc = source_err(s, rc, "hist_of_path");
+	}
+	sqlite3_reset(st);
+	return urc;
+}
+
+int
+source_hist_move(struct source *s, const char *from, const char *to)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_MOVE);
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	return exec_stmt(s, S_HIST_MOVE, st);
+}
+
+int
+source_hist_del_path(struct source *s, const char *path)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_DEL_PATH);
+	bind_text(st, 1, path);
+	return exec_stmt(s, S_HIST_DEL_PATH, st);
+}
+
+int
+source_hist_del(struct source *s, const char *url, const char *path)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_DEL);
+	bind_text(st, 1, url);
+	bind_text(st, 2, path);
+	int rc = exec_stmt(s, S_HIST_DEL, st);
+	return rc ? rc : sqlite3_changes(s->db) > 0;
+}
+
+int
+source_claim_del(struct source *s, const char *url, const char *path)
+{
+	sqlite3_stmt *st = stmt(s, S_CLAIM_DEL);
+	bind_text(st, 1, url);
+	bind_text(st, 2, path);
+	return exec_stmt(s, S_CLAIM_DEL, st);
+}
+
+int
+source_note_extra_set(struct source *s, const char *path, const char *aliases,
+                      const char *layout_want, const char *layout)
+{
+	sqlite3_stmt *st = stmt(s, S_NOTE_EXTRA_SET);
+	bind_text(st, 1, path);
+	bind_text(st, 2, aliases);
+	bind_text(st, 3, layout_want);
+	bind_text(st, 4, layout ? layout : "");
+	return exec_stmt(s, S_NOTE_EXTRA_SET, st);
+}
+
+int
+source_note_extra_get(struct source *s, const char *path, struct source_note_extra *out)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = stmt(s, S_NOTE_EXTRA_GET);
+	bind_text(st, 1, path);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->aliases = dup_or_null(col_text(st, 0));
+		out->layout_want = dup_or_null(col_text(st, 1));
+		const char *l = col_text(st, 2);
+		out->layout = xstrdup(l ? l : "");
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ERR_NOTFOUND;
+	} else {
+		rc = source_err(s, rc, "note_extra_get");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+void
+source_note_extra_fini(struct source_note_extra *x)
+{
+	free(x->aliases);
+	free(x->layout_want);
+	free(x->layout);
+	memset(x, 0, sizeof(*x));
+}
+
+int
+source_note_set_layout(struct source *s, const char *path, const char *layout)
+{
+	sqlite3_stmt *st = stmt(s, S_NOTE_SET_LAYOUT);
+	bind_text(st, 1, path);
+	bind_text(st, 2, layout ? layout : "");
+	return exec_stmt(s, S_NOTE_SET_LAYOUT, st);
+}
+
+int
+source_notes_of_layout(struct source *s, const char *layout, const char *name, bool fallback,
+                       source_layout_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, S_NOTES_LAYOUT);
+	bind_text(st, 1, layout);
+	bind_text(st, 2, name);
+	sqlite3_bind_int(st, 3, fallback);
+	int rc, urc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *l = col_text(st, 2);
+		urc = fn(arg, col_text(st, 0), col_text(st, 1), l ? l : "");
+		if (urc) {
+			break;
+		}
+	}
+	if (!urc && rc != SQLITE_DONE) {
+		urc = source_err(s, rc, "notes_of_layout");
+	}
+	sqlite3_reset(st);
+	return urc;
+}
+
+int
+source_layout_sha_used(struct source *s, const char *sha256, bool *used)
+{
+	sqlite3_stmt *st = stmt(s, S_LAYOUT_SHA_USED);
+	bind_text(st, 1, sha256);
+	int rc = sqlite3_step(st);
+	*used = rc == SQLITE_ROW;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : source_err(s, rc, "layout_sha_used");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+source_file_content(struct source *s, const char *path, struct buf *out)
+{
+	sqlite3_stmt *st = stmt(s, S_FILE_CONTENT);
+	bind_text(st, 1, path);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		if (n) {
+			buf_put(out, p, n);
+		}
+		rc = out->err;
+	} else if (rc == SQLITE_DONE) {
+		rc = ERR_NOTFOUND;
+	} else {
+		rc = source_err(s, rc, "file_content");
+	}
+	sqlite3_reset(st);
+	return rc;
 }

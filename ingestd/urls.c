@@ -100,6 +100,9 @@ urls_claims(const char *path, bool is_note, bool published, const char *permalin
 	*why = NULL;
 	buf_reset(main_url);
 	buf_reset(alias_url);
+	if (!is_note && urls_is_layout(path)) {
+		return 0;
+	}
 	if (!is_note) {
 		slug_asset_url(slice_str(path), main_url);
 		if (main_url->err) {
@@ -152,6 +155,30 @@ urls_claims(const char *path, bool is_note, bool published, const char *permalin
 	}
 	out[1] = (struct urls_claim){buf_cstr(alias_url), path, URLS_REDIRECT, out[0].url};
 	return 2;
+}
+
+bool
+urls_is_layout(const char *path)
+{
+	return strncmp(path, "_layouts/", 9) == 0;
+}
+
+bool
+urls_extra_claim(const char *path, const char *alias, const char *old_url, const char *main,
+                 struct buf *url, struct urls_claim *out)
+{
+	buf_reset(url);
+	if (alias) {
+		slug_note_url(slice_str(alias), url);
+	} else {
+		buf_puts(url, old_url);
+	}
+	if (url->err || url->len > URLS_MAX_LEN || reserved(buf_slice(url)) ||
+	    strcmp(buf_cstr(url), main) == 0) {
+		return false;
+	}
+	*out = (struct urls_claim){buf_cstr(url), path, URLS_REDIRECT, main};
+	return true;
 }
 
 static int

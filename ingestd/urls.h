@@ -6,6 +6,9 @@
  *              whose URL is not its slug URL also claims the slug URL as a redirect
  *   asset      slug_asset_url(path) ("/" + the vault path)
  *   404.md     (at the vault root) "/_folio/404", the site's not-found page
+ *   _layouts/  files under it are the vault's page layouts: they claim nothing
+ * A published note also claims redirects to its URL from each alias (read as a vault path:
+ * slug_note_url of it) and from each old URL in url_history (urls_extra_claim).
  * "/_folio/..." is reserved for site machinery; other claims there are refused.
  */
 #ifndef INGESTD_URLS_H
@@ -58,6 +61,18 @@ bool urls_is_404_note(const char *path);
 size_t urls_claims(const char *path, bool is_note, bool published, const char *permalink,
                    bool is_home, struct buf *main_url, struct buf *alias_url,
                    struct urls_claim out[2], const char **why);
+
+/* True for vault paths under "_layouts/": layouts, never published as files. */
+bool urls_is_layout(const char *path);
+
+/*
+ * The redirect an alias or an old URL of a note claims: for an alias ("Old Name",
+ * "folder/old note.md") its slug URL is written to url first; an old URL is put in url as
+ * is. Returns false (out untouched) when the URL is the note's own main URL, reserved or
+ * too long. main is the note's main claim; out borrows url's and main's strings.
+ */
+bool urls_extra_claim(const char *path, const char *alias, const char *old_url, const char *main,
+                      struct buf *url, struct urls_claim *out);
 
 /*
  * Picks the winner among n (>= 1) claims on one URL: pages (notes, assets, the 404 note)
