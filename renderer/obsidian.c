@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "renderer/html.h"
+#include "renderer/slug.h"
 
 static bool
 alnum(uint8_t c)
@@ -33,6 +34,17 @@ obsidian_tag(const uint8_t *s, size_t n)
 	while (i > 1 && (s[i - 1] == '/' || s[i - 1] == '-'))
 		i--;
 	return i > 1 && non_digit ? i : 0;
+}
+
+void
+obsidian_tag_open(struct buf *out, struct slice tag)
+{
+	buf_puts(out, "<a class=\"tag\" href=\"");
+	size_t at = out->len;
+	slug_tag_url(tag, out);
+	if (out->len == at + strlen("/tags/"))
+		buf_putc(out, '-'); // cannot happen for a tag obsidian_tag accepted
+	buf_puts(out, "\">");
 }
 
 bool
