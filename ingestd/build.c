@@ -12,6 +12,8 @@
 
 #include "ingestd/links.h"
 #include "ingestd/mime.h"
+#include "ingestd/site.h"
+#include "ingestd/sitedb.h"
 #include "ingestd/source.h"
 #include "ingestd/urls.h"
 #include "ingestd/vault.h"
@@ -65,6 +67,9 @@ struct build {
 	void *cached_arg;
 	bool gzip_given; /* build_give_gzip: use gzip_body instead of compressing */
 	struct slice gzip_body;
+	struct sitedb *site; /* generated pages' statements */
+	render_tag_fn *tag_fn;
+	void *tag_arg;
 };
 
 /* --- note metadata ------------------------------------------------------------------------- */
@@ -255,7 +260,8 @@ build_new(const struct config *c, struct source *src, struct vault *v)
 	b->src = src;
 	b->vault = v;
 	b->gz = compressor_new((int)c->gzip_level);
-	if (!b->gz) {
+	if (!b->gz || sitedb_open(&b->site, src) < 0) {
+		compressor_free(b->gz);
 		free(b);
 		return NULL;
 	}
@@ -287,6 +293,7 @@ build_free(struct build *b)
 		return;
 	}
 	compressor_free(b->gz);
+	sitedb_close(b->site);
 	buf_fini(&b->md);
 	buf_fini(&b->html);
 	buf_fini(&b->page);
@@ -320,6 +327,19 @@ build_on_missing(struct build *b, build_missing_fn *fn, void *arg)
 {
 	b->missing = fn;
 	b->missing_arg = arg;
+}
+
+void
+build_on_tag(struct build *b, render_tag_fn *fn, void *arg)
+{
+	b->tag_fn = fn;
+	b->tag_arg = arg;
+}
+
+struct sitedb *
+build_sitedb(struct build *b)
+{
+	return b->site;
 }
 
 void
@@ -452,6 +472,8 @@ build_fragment(struct build *b, const char *path, struct slice body, struct buf 
 	        .strict_line_breaks = b->cfg->strict_line_breaks,
 	        .resolve = build_resolve,
 	        .arg = b,
+	        .tag = b->tag_fn,
+	        .tag_arg = b->tag_arg,
 	};
 	struct render_info info = {0};
 	size_t start = out->len;
@@ -768,6 +790,36 @@ build_livejs(struct build *b, uint64_t gen, struct buf *out)
 	return encode(b, &in, out);
 }
 
+/*
+ * A page folio generates (site.h): tag and folder pages, the nav fragment, the feeds.
+ * Site machinery like the 404 page: Last-Modified is when ingestd started, the ETag comes
+ * from the body, and no view is counted.
+ */
+static int
+build_generated(struct build *b, const char *url, const struct source_render *r, uint64_t gen,
+                struct buf *out)
+{
+	struct site_look look = {b->cfg, b->css_url, build_live_url(b)};
+	const char *type;
+	buf_reset(&b->page);
+	int64_t t0 = stats_mono_us();
+	int rc = site_page(b->site, &look, url, r->path, r->kind, &b->page, &type);
+	b->render_us += (uint64_t)(stats_mono_us() - t0);
+	if (rc < 0) {
+		return rc;
+	}
+	struct page_input in = {
+	        .status = 200,
+	        .flags = PAGE_SPECIAL,
+	        .gen = gen,
+	        .mtime = b->start,
+	        .content_type = type,
+	        .cache_control = b->cfg->page_cache_control,
+	        .body = buf_slice(&b->page),
+	};
+	return encode(b, &in, out);
+}
+
 int
 build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool *del)
 {
@@ -801,6 +853,11 @@ build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool 
 		break;
 	case URLS_REDIRECT:
 		rc = r.location ? build_redirect(b, r.location, gen, out) : ERR_CORRUPT;
+		break;
+	case URLS_TAG:
+	case URLS_FOLDER:
+	case URLS_SITE:
+		rc = build_generated(b, url, &r, gen, out);
 		break;
 	default:
 		rc = ERR_CORRUPT;

@@ -15,6 +15,7 @@
 
 struct build;
 struct config;
+struct sitedb;
 struct source;
 struct vault;
 
@@ -69,6 +70,12 @@ const char *build_css_url(const struct build *b);
 const char *build_live_url(const struct build *b);
 /* A digest of everything besides the vault that shapes pages (theme, site settings). */
 const char *build_signature(const struct build *b);
+
+/* Reports the tags of notes rendered from now on to fn (NULL to stop). */
+void build_on_tag(struct build *b, render_tag_fn *fn, void *arg);
+
+/* The generated pages' statements (sitedb.h), owned by the builder. */
+struct sitedb *build_sitedb(struct build *b);
 
 /* Reports unresolved links of notes rendered from now on to fn (NULL to stop). */
 void build_on_missing(struct build *b, build_missing_fn *fn, void *arg);

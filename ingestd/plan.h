@@ -32,6 +32,7 @@ struct plan_note {
 	struct build_meta m; /* frontmatter; m.body points into the push */
 	bool meta_changed;   /* title, privacy or publication changed: its targets' backlinks too */
 	bool rendered;       /* html holds its fragment (rendered while storing its links) */
+	struct strset tags;  /* tags met in its body while rendering (slug_tag keys) */
 	struct buf html;
 	char *first_h1;
 };

@@ -48,6 +48,14 @@ static const char *const source_migrations[] = {
         "CREATE INDEX views_day ON views(day);"
         "CREATE TABLE view_senders(front_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
         "  seen INTEGER NOT NULL);",
+        /* v3: site pages (h-site): each note's tags, and what the site's lists show of it */
+        "CREATE TABLE tags(tag TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY(tag, path))"
+        "  WITHOUT ROWID;"
+        "CREATE INDEX tags_path ON tags(path);"
+        "CREATE TABLE listing(path TEXT PRIMARY KEY, listed INTEGER NOT NULL,"
+        "  title TEXT NOT NULL, url TEXT, ts INTEGER NOT NULL, description TEXT,"
+        "  first INTEGER NOT NULL) WITHOUT ROWID;"
+        "CREATE INDEX listing_ts ON listing(listed, ts);",
 };
 
 enum source_stmt {

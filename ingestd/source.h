@@ -15,6 +15,8 @@
  *            keys NUL-separated); rows at or below LMDB's generation are done and deleted
  *   views    (path, day) -> page views counted by the fronts (viewdb.h)
  *   view_senders  front_id -> seq of the last view batch stored from it, and when
+ *   tags     (tag, path): each note's tags, folded (sitedb.h)
+ *   listing  per note: what the site's lists show of it (sitedb.h)
  *
  * Row pointers handed to callbacks are valid during the callback only. A callback returns
  * 0 to go on; anything else stops the walk and is returned. Every function returns 0 or a
