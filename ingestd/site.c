@@ -155,6 +155,8 @@ struct site_work {
 	struct strset *render;   /* generated URLs to render */
 	bool nav, rss, sitemap;  /* site files to render */
 	bool tag_index;          /* /tags to render */
+	struct strset counted;   /* tags whose count of listed notes may have changed... */
+	long *delta;             /* ...and by how much */
 	struct strset old, now;  /* a note's tags before and after */
 	struct buf a, b, scratch;
 };
@@ -185,24 +187,21 @@ touch_tags(struct site_work *w, const struct strset *tags)
 	}
 }
 
-/* Tags in exactly one of the two sets; returns how many. */
-static size_t
-touch_symdiff(struct site_work *w, const struct strset *a, const struct strset *b)
+/* Adds d to the count of listed notes of each tag in tags that is not in but. */
+static void
+count_tags(struct site_work *w, const struct strset *tags, const struct strset *but, long d)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < a->count; i++) {
-		if (!strset_has(b, a->items[i])) {
-			strset_add(&w->tags, a->items[i]);
-			n++;
+	for (size_t i = 0; i < tags->count; i++) {
+		if (but && strset_has(but, tags->items[i])) {
+			continue;
 		}
-	}
-	for (size_t i = 0; i < b->count; i++) {
-		if (!strset_has(a, b->items[i])) {
-			strset_add(&w->tags, b->items[i]);
-			n++;
+		strset_add(&w->tags, tags->items[i]);
+		if (strset_add(&w->counted, tags->items[i])) {
+			w->delta = xrealloc(w->delta, w->counted.count * sizeof(*w->delta));
+			w->delta[w->counted.count - 1] = 0;
 		}
+		w->delta[strset_index(&w->counted, tags->items[i])] += d;
 	}
-	return n;
 }
 
 /* The body tags of a note this push did not render (seeding): renders it once for them. */
@@ -315,9 +314,11 @@ site_note(struct site_work *w, const char *path)
 			if (nl) {
 				touch_tags(w, &w->now);
 			}
-			if (ol != nl && (w->old.count || w->now.count)) {
-				w->tag_index = true;
-			}
+		}
+		if (ol && !nl) {
+			count_tags(w, &w->old, NULL, -1);
+		} else if (!ol && nl) {
+			count_tags(w, &w->now, NULL, 1);
 		}
 		if (dated || !str_eq_null(old.description, now.description)) {
 			w->rss = true;
@@ -325,8 +326,9 @@ site_note(struct site_work *w, const char *path)
 		if (dated) {
 			w->sitemap = true;
 		}
-		if (ol && nl && touch_symdiff(w, &w->old, &w->now)) {
-			w->tag_index = true;
+		if (ol && nl) {
+			count_tags(w, &w->old, &w->now, -1);
+			count_tags(w, &w->now, &w->old, 1);
 		}
 	}
 	sitedb_note_fini(&old);
@@ -402,6 +404,10 @@ site_folders(struct site_work *w)
 static int
 site_tags(struct site_work *w)
 {
+	/* The tag index shows counts: it changes when one does (a tag coming or going too). */
+	for (size_t i = 0; i < w->counted.count; i++) {
+		w->tag_index |= w->delta[i] != 0;
+	}
 	/* A tag page lists nested tags and their notes: every ancestor of a marked tag too. */
 	size_t n = w->tags.count;
 	for (size_t i = 0; i < n; i++) {
@@ -520,6 +526,8 @@ site_plan(struct ingest *in, struct plan *j, struct strset *render)
 	strset_fini(&w.tags);
 	strset_fini(&w.folders);
 	strset_fini(&w.old);
+	strset_fini(&w.counted);
+	free(w.delta);
 	strset_fini(&w.now);
 	buf_fini(&w.a);
 	buf_fini(&w.b);
