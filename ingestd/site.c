@@ -149,15 +149,15 @@ struct site_work {
 	struct ingest *in;
 	struct plan *j;
 	struct sitedb *db;
-	bool seed;               /* filling the tables for every note */
-	struct strset tags;      /* tags whose pages may change */
-	struct strset folders;   /* folders (vault paths, "" the root) whose pages may change */
-	struct strset *render;   /* generated URLs to render */
-	bool nav, rss, sitemap;  /* site files to render */
-	bool tag_index;          /* /tags to render */
-	struct strset counted;   /* tags whose count of listed notes may have changed... */
-	long *delta;             /* ...and by how much */
-	struct strset old, now;  /* a note's tags before and after */
+	bool seed;              /* filling the tables for every note */
+	struct strset tags;     /* tags whose pages may change */
+	struct strset folders;  /* folders (vault paths, "" the root) whose pages may change */
+	struct strset *render;  /* generated URLs to render */
+	bool nav, rss, sitemap; /* site files to render */
+	bool tag_index;         /* /tags to render */
+	struct strset counted;  /* tags whose count of listed notes may have changed... */
+	long *delta;            /* ...and by how much */
+	struct strset old, now; /* a note's tags before and after */
 	struct buf a, b, scratch;
 };
 
@@ -377,7 +377,8 @@ site_folders(struct site_work *w)
 {
 	int rc = 0;
 	for (size_t i = 0; i < w->folders.count && !rc; i++) {
-		char *folder = xstrdup(w->folders.items[i]); /* items may move as parents are added */
+		char *folder =
+		        xstrdup(w->folders.items[i]); /* items may move as parents are added */
 		bool live, changed;
 		rc = sitedb_folder_live(w->db, folder, &live);
 		buf_reset(&w->a);

@@ -23,15 +23,15 @@
 #include "ingestd/vault.h"
 #include "shared/buf.h"
 
-#define URLS_MAX_LEN   500 /* longer URLs cannot be page keys (LMDB keys stop at 511 bytes) */
-#define URLS_NOT_FOUND "/_folio/404"
-#define URLS_RESERVED  "/_folio/"
-#define URLS_TAGS      "/tags"             /* the tag index; tag pages live under "/tags/" */
-#define URLS_NAV       "/_folio/nav.html"  /* the navigation tree, an HTML fragment */
-#define URLS_RSS       "/rss.xml"
-#define URLS_SITEMAP   "/sitemap.xml"
-#define URLS_ROBOTS    "/robots.txt"
-#define URLS_FOLDER_PATH "//"              /* prefix of a folder page's path */
+#define URLS_MAX_LEN     500 /* longer URLs cannot be page keys (LMDB keys stop at 511 bytes) */
+#define URLS_NOT_FOUND   "/_folio/404"
+#define URLS_RESERVED    "/_folio/"
+#define URLS_TAGS        "/tags"            /* the tag index; tag pages live under "/tags/" */
+#define URLS_NAV         "/_folio/nav.html" /* the navigation tree, an HTML fragment */
+#define URLS_RSS         "/rss.xml"
+#define URLS_SITEMAP     "/sitemap.xml"
+#define URLS_ROBOTS      "/robots.txt"
+#define URLS_FOLDER_PATH "//" /* prefix of a folder page's path */
 
 /* Kinds of claims and pages; stored in SQLite, so values never change. */
 enum urls_kind {

@@ -68,8 +68,8 @@ struct render_info {
  *
  * Beyond CommonMark and md4c's extensions (tables, strikethrough, task lists, permissive
  * autolinks, $math$, wikilinks): "![[embeds]]", "> [!type] callouts", "==highlights==",
- * "#tags" (<a class="tag" href="/tags/...">, obsidian_tag_open), "^block-ids" (an id on their block), and "%%comments%%",
- * which never reach the output.
+ * "#tags" (<a class="tag" href="/tags/...">, obsidian_tag_open), "^block-ids" (an id on their
+ * block), and "%%comments%%", which never reach the output.
  */
 int render_markdown(struct slice md, const struct render_opts *opts, struct buf *out,
                     struct render_info *info);

@@ -179,7 +179,8 @@ body_of(struct env *e, const char *url, int *status, char *ctype, size_t cap)
 		const char *ct = memmem(h.ptr, h.len, "Content-Type: ", 14);
 		ctype[0] = '\0';
 		if (ct) {
-			const char *end = memchr(ct, '\r', (size_t)((const char *)h.ptr + h.len - ct));
+			const char *end =
+			        memchr(ct, '\r', (size_t)((const char *)h.ptr + h.len - ct));
 			snprintf(ctype, cap, "%.*s", (int)(end - ct - 14), ct + 14);
 		}
 	}
@@ -252,9 +253,10 @@ t_pages(void)
 	/* "/" is the home note, not the root folder page. */
 	CHECK(has(&e, "/", "Welcome."));
 	/* The nav fragment: nested folders and notes, no page around it. */
-	CHECK(has(&e, NAV, "<li class=\"folder\"><a href=\"/guides\">Guides</a>\n<ul>\n"
-	                   "<li class=\"note\"><a href=\"/guides/setup\">Setup</a></li>\n"
-	                   "<li class=\"note\"><a href=\"/guides/use\">Use</a></li>\n</ul></li>"));
+	CHECK(has(&e, NAV,
+	          "<li class=\"folder\"><a href=\"/guides\">Guides</a>\n<ul>\n"
+	          "<li class=\"note\"><a href=\"/guides/setup\">Setup</a></li>\n"
+	          "<li class=\"note\"><a href=\"/guides/use\">Use</a></li>\n</ul></li>"));
 	CHECK(!has(&e, NAV, "<html"));
 	CHECK(!has(&e, NAV, "Secret"));
 	CHECK(!has(&e, NAV, "Wip"));

@@ -176,10 +176,9 @@ t_collisions(void)
 		}
 		CHECK_STR_EQ(r[urls_winner(r, 3)].path, "Guides.md");
 		CHECK_STR_EQ(r[urls_winner(r, 2)].path,
-		             r[0].kind == URLS_NOTE || r[1].kind == URLS_NOTE ? "Guides.md"
-		             : r[0].kind == URLS_FOLDER || r[1].kind == URLS_FOLDER
-		                     ? "//Guides"
-		                     : "a.md");
+		             r[0].kind == URLS_NOTE || r[1].kind == URLS_NOTE       ? "Guides.md"
+		             : r[0].kind == URLS_FOLDER || r[1].kind == URLS_FOLDER ? "//Guides"
+		                                                                    : "a.md");
 	}
 	struct urls_claim rss[] = {{"/rss.xml", "/rss.xml", URLS_SITE, NULL},
 	                           {"/rss.xml", "rss.xml", URLS_ASSET, NULL}};

@@ -5,15 +5,18 @@
 #include "renderer/sitegen.h"
 #include "tests/harness.h"
 
-#define N(path, title, url) {path, title, url, NULL, 0}
+#define N(path, title, url)               \
+	{                                 \
+		path, title, url, NULL, 0 \
+	}
 
 static void
 t_sort_tree(void)
 {
 	struct sitegen_note n[] = {
-	        N("b.md", "Beta", "/b"),           N("A/z.md", "zeta", "/a/z"),
-	        N("a.md", "alpha", "/a"),          N("A/B/c.md", "C", "/a/b/c"),
-	        N("A/y.md", "Ypsilon", "/a/y"),    N("c/x.md", "X", "/c/x"),
+	        N("b.md", "Beta", "/b"),          N("A/z.md", "zeta", "/a/z"),
+	        N("a.md", "alpha", "/a"),         N("A/B/c.md", "C", "/a/b/c"),
+	        N("A/y.md", "Ypsilon", "/a/y"),   N("c/x.md", "X", "/c/x"),
 	        N("A/B/a.md", "Apple", "/a/b/a"),
 	};
 	sitegen_sort_tree(n, 7);
@@ -36,14 +39,15 @@ t_folder(void)
 	struct buf b;
 	buf_init(&b, 0);
 	sitegen_folder("Guides", n, 4, &b);
-	CHECK_STR_EQ(buf_cstr(&b),
-	             "<section class=\"folder-index\">\n<h2>Folders</h2>\n<ul class=\"folder-list\">\n"
-	             "<li class=\"folder\"><a href=\"/guides/sub-folder\">Sub Folder</a></li>\n"
-	             "</ul>\n</section>\n"
-	             "<section class=\"note-index\">\n<h2>Notes</h2>\n<ul class=\"note-list\">\n"
-	             "<li class=\"note\"><a href=\"/guides/setup\">Set &lt;up&gt;</a></li>\n"
-	             "<li class=\"note\"><a href=\"/guides/%C3%A9t%C3%A9\">Été</a></li>\n"
-	             "</ul>\n</section>\n");
+	CHECK_STR_EQ(
+	        buf_cstr(&b),
+	        "<section class=\"folder-index\">\n<h2>Folders</h2>\n<ul class=\"folder-list\">\n"
+	        "<li class=\"folder\"><a href=\"/guides/sub-folder\">Sub Folder</a></li>\n"
+	        "</ul>\n</section>\n"
+	        "<section class=\"note-index\">\n<h2>Notes</h2>\n<ul class=\"note-list\">\n"
+	        "<li class=\"note\"><a href=\"/guides/setup\">Set &lt;up&gt;</a></li>\n"
+	        "<li class=\"note\"><a href=\"/guides/%C3%A9t%C3%A9\">Été</a></li>\n"
+	        "</ul>\n</section>\n");
 	buf_reset(&b);
 	sitegen_folder("Nothing", n, 4, &b);
 	CHECK(strstr(buf_cstr(&b), "class=\"empty\"") != NULL);
@@ -62,23 +66,23 @@ t_nav(void)
 	struct buf b;
 	buf_init(&b, 0);
 	sitegen_nav(n, 4, &b);
-	CHECK_STR_EQ(buf_cstr(&b),
-	             "<nav class=\"folio-nav\" aria-label=\"Site\">\n<ul>\n"
-	             "<li class=\"folder\"><a href=\"/a\">A</a>\n<ul>\n"
-	             "<li class=\"folder\"><a href=\"/a/b\">B</a>\n<ul>\n"
-	             "<li class=\"note\"><a href=\"/a/b/c\">C</a></li>\n"
-	             "</ul></li>\n"
-	             "<li class=\"note\"><a href=\"/a/y\">Y</a></li>\n"
-	             "</ul></li>\n"
-	             "<li class=\"folder\"><a href=\"/d\">D</a>\n<ul>\n"
-	             "<li class=\"folder\"><a href=\"/d/e\">E</a>\n<ul>\n"
-	             "<li class=\"note\"><a href=\"/d/e/f\">F</a></li>\n"
-	             "</ul></li>\n</ul></li>\n"
-	             "<li class=\"note\"><a href=\"/top\">Top</a></li>\n"
-	             "</ul>\n</nav>\n");
+	CHECK_STR_EQ(buf_cstr(&b), "<nav class=\"folio-nav\" aria-label=\"Site\">\n<ul>\n"
+	                           "<li class=\"folder\"><a href=\"/a\">A</a>\n<ul>\n"
+	                           "<li class=\"folder\"><a href=\"/a/b\">B</a>\n<ul>\n"
+	                           "<li class=\"note\"><a href=\"/a/b/c\">C</a></li>\n"
+	                           "</ul></li>\n"
+	                           "<li class=\"note\"><a href=\"/a/y\">Y</a></li>\n"
+	                           "</ul></li>\n"
+	                           "<li class=\"folder\"><a href=\"/d\">D</a>\n<ul>\n"
+	                           "<li class=\"folder\"><a href=\"/d/e\">E</a>\n<ul>\n"
+	                           "<li class=\"note\"><a href=\"/d/e/f\">F</a></li>\n"
+	                           "</ul></li>\n</ul></li>\n"
+	                           "<li class=\"note\"><a href=\"/top\">Top</a></li>\n"
+	                           "</ul>\n</nav>\n");
 	buf_reset(&b);
 	sitegen_nav(NULL, 0, &b);
-	CHECK_STR_EQ(buf_cstr(&b), "<nav class=\"folio-nav\" aria-label=\"Site\">\n<ul>\n</ul>\n</nav>\n");
+	CHECK_STR_EQ(buf_cstr(&b),
+	             "<nav class=\"folio-nav\" aria-label=\"Site\">\n<ul>\n</ul>\n</nav>\n");
 	buf_fini(&b);
 }
 
@@ -90,12 +94,13 @@ t_tags(void)
 	struct buf b;
 	buf_init(&b, 0);
 	sitegen_tag_page("proj", n, 1, sub, 1, &b);
-	CHECK_STR_EQ(buf_cstr(&b),
-	             "<section class=\"note-index\">\n<ul class=\"note-list\">\n"
-	             "<li class=\"note\"><a href=\"/a\">A &amp; B</a></li>\n</ul>\n</section>\n"
-	             "<section class=\"tag-index\">\n<h2>Nested tags</h2>\n<ul class=\"tag-list\">\n"
-	             "<li><a class=\"tag\" href=\"/tags/proj/caf%C3%A9\">#proj/café</a> "
-	             "<span class=\"count\">2</span></li>\n</ul>\n</section>\n");
+	CHECK_STR_EQ(
+	        buf_cstr(&b),
+	        "<section class=\"note-index\">\n<ul class=\"note-list\">\n"
+	        "<li class=\"note\"><a href=\"/a\">A &amp; B</a></li>\n</ul>\n</section>\n"
+	        "<section class=\"tag-index\">\n<h2>Nested tags</h2>\n<ul class=\"tag-list\">\n"
+	        "<li><a class=\"tag\" href=\"/tags/proj/caf%C3%A9\">#proj/café</a> "
+	        "<span class=\"count\">2</span></li>\n</ul>\n</section>\n");
 	buf_reset(&b);
 	struct sitegen_tag all[] = {{"a", 1}, {"b", 3}};
 	sitegen_tag_index(all, 2, &b);
@@ -126,20 +131,21 @@ t_feeds(void)
 	struct buf b;
 	buf_init(&b, 0);
 	sitegen_rss("My <Site>", "https://ex.org/", items, 2, &b);
-	CHECK_STR_EQ(buf_cstr(&b),
-	             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n"
-	             "<title>My &lt;Site&gt;</title>\n<link>https://ex.org/</link>\n"
-	             "<description>My &lt;Site&gt;</description>\n"
-	             "<lastBuildDate>Wed, 01 May 2024 00:00:00 +0000</lastBuildDate>\n"
-	             "<item>\n<title>Tom &amp; Jerry</title>\n"
-	             "<link>https://ex.org/n/%C3%A9</link>\n"
-	             "<guid isPermaLink=\"true\">https://ex.org/n/%C3%A9</guid>\n"
-	             "<pubDate>Wed, 01 May 2024 00:00:00 +0000</pubDate>\n"
-	             "<description>Cats &lt;and&gt; mice</description>\n</item>\n"
-	             "<item>\n<title>B</title>\n<link>https://ex.org/b</link>\n"
-	             "<guid isPermaLink=\"true\">https://ex.org/b</guid>\n"
-	             "<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate>\n</item>\n"
-	             "</channel>\n</rss>\n");
+	CHECK_STR_EQ(
+	        buf_cstr(&b),
+	        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n"
+	        "<title>My &lt;Site&gt;</title>\n<link>https://ex.org/</link>\n"
+	        "<description>My &lt;Site&gt;</description>\n"
+	        "<lastBuildDate>Wed, 01 May 2024 00:00:00 +0000</lastBuildDate>\n"
+	        "<item>\n<title>Tom &amp; Jerry</title>\n"
+	        "<link>https://ex.org/n/%C3%A9</link>\n"
+	        "<guid isPermaLink=\"true\">https://ex.org/n/%C3%A9</guid>\n"
+	        "<pubDate>Wed, 01 May 2024 00:00:00 +0000</pubDate>\n"
+	        "<description>Cats &lt;and&gt; mice</description>\n</item>\n"
+	        "<item>\n<title>B</title>\n<link>https://ex.org/b</link>\n"
+	        "<guid isPermaLink=\"true\">https://ex.org/b</guid>\n"
+	        "<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate>\n</item>\n"
+	        "</channel>\n</rss>\n");
 	buf_reset(&b);
 	sitegen_rss("", "", items + 1, 1, &b);
 	CHECK(strstr(buf_cstr(&b), "<link>/b</link>\n<guid isPermaLink=\"false\">/b</guid>"));
@@ -152,7 +158,8 @@ t_feeds(void)
 	             "<url><loc>https://ex.org/b</loc></url>\n</urlset>\n");
 	buf_reset(&b);
 	sitegen_robots("https://ex.org//", &b);
-	CHECK_STR_EQ(buf_cstr(&b), "User-agent: *\nAllow: /\nSitemap: https://ex.org/sitemap.xml\n");
+	CHECK_STR_EQ(buf_cstr(&b),
+	             "User-agent: *\nAllow: /\nSitemap: https://ex.org/sitemap.xml\n");
 	buf_reset(&b);
 	sitegen_robots("", &b);
 	CHECK_STR_EQ(buf_cstr(&b), "User-agent: *\nAllow: /\n");

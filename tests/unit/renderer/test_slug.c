@@ -18,12 +18,12 @@ check(slug_fn *fn, const char *in, const char *want, int line)
 	buf_fini(&b);
 }
 
-#define SEG(in, want)   check(slug_segment, in, want, __LINE__)
-#define NOTE(in, want)  check(slug_note_url, in, want, __LINE__)
-#define PERM(in, want)  check(slug_permalink, in, want, __LINE__)
-#define ASSET(in, want) check(slug_asset_url, in, want, __LINE__)
-#define HREF(in, want)  check(slug_href, in, want, __LINE__)
-#define TAG(in, want)   check(slug_tag, in, want, __LINE__)
+#define SEG(in, want)    check(slug_segment, in, want, __LINE__)
+#define NOTE(in, want)   check(slug_note_url, in, want, __LINE__)
+#define PERM(in, want)   check(slug_permalink, in, want, __LINE__)
+#define ASSET(in, want)  check(slug_asset_url, in, want, __LINE__)
+#define HREF(in, want)   check(slug_href, in, want, __LINE__)
+#define TAG(in, want)    check(slug_tag, in, want, __LINE__)
 #define TAGURL(in, want) check(slug_tag_url, in, want, __LINE__)
 
 static void
