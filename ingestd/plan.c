@@ -306,8 +306,7 @@ stage_home(struct ingest *in, struct plan *j)
 {
 	/* The home depends only on which notes exist and are published, and on home_note. A
 	 * push that changes content but adds, deletes and re-publishes nothing keeps it (a
-	 * changed home_note is applied at start-up by an empty push, which recomputes it):
-	 * without one of the usual home notes, urls_home walks the whole index. */
+	 * changed home_note is applied at start-up by an empty push, which recomputes it). */
 	bool same_notes = j->changed.count > 0 && j->added.count == 0 && j->deleted.count == 0;
 	for (size_t i = 0; i < j->nnotes && same_notes; i++) {
 		same_notes = !j->notes[i].meta_changed;

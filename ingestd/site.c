@@ -240,27 +240,38 @@ site_note(struct site_work *w, const char *path)
 		return 0;
 	}
 	struct plan *j = w->j;
-	struct sitedb_note_copy old, now;
-	int rc = sitedb_listing_get(w->db, path, &old);
+	struct sitedb_note_copy old = {0}, now = {0};
+	/* A file new in this push has no rows yet: two queries saved per note of a big push. */
+	bool added = strset_has(&j->added, path);
+	int rc = added ? ERR_NOTFOUND : sitedb_listing_get(w->db, path, &old);
 	bool had = rc == 0;
 	if (rc < 0 && rc != ERR_NOTFOUND) {
 		return rc;
 	}
 	bool exists = false;
-	if (vault_get(w->in->vault, path)) {
+	long ni = strset_index(&j->note_paths, path);
+	const struct vault_entry *e = vault_get(w->in->vault, path);
+	if (e && ni >= 0) {
+		/* Stored by this push: the notes row holds what the plan has at hand. */
+		const struct build_meta *m = &j->notes[ni].m;
+		now.title = xstrdup(m->title ? m->title : "");
+		now.url = e->url ? xstrdup(e->url) : NULL;
+		now.listed = e->url && !m->private_;
+		now.description = m->description ? xstrdup(m->description) : NULL;
+		now.date = m->date ? xstrdup(m->date) : NULL;
+		now.tags = m->tags ? xstrdup(m->tags) : NULL;
+		exists = true;
+	} else if (e) {
 		rc = sitedb_note_now(w->db, path, &now);
 		exists = rc == 0;
 		if (rc < 0 && rc != ERR_NOTFOUND) {
 			sitedb_note_fini(&old);
 			return rc;
 		}
-	} else {
-		memset(&now, 0, sizeof(now));
 	}
 	strset_clear(&w->old);
 	strset_clear(&w->now);
-	rc = sitedb_tags_of(w->db, path, &w->old);
-	long ni = strset_index(&j->note_paths, path);
+	rc = added ? 0 : sitedb_tags_of(w->db, path, &w->old);
 	if (!rc && exists) {
 		if (ni >= 0 || w->seed) {
 			add_fm_tags(&w->now, now.tags);

@@ -40,10 +40,7 @@ void
 obsidian_tag_open(struct buf *out, struct slice tag)
 {
 	buf_puts(out, "<a class=\"tag\" href=\"");
-	size_t at = out->len;
-	slug_tag_url(tag, out);
-	if (out->len == at + strlen("/tags/"))
-		buf_putc(out, '-'); // cannot happen for a tag obsidian_tag accepted
+	slug_tag_url(tag, out); // only unreserved bytes, '/' and %XX: nothing to escape
 	buf_puts(out, "\">");
 }
 
