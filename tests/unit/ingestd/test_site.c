@@ -106,7 +106,9 @@ static void
 put_sorted(char *out, size_t cap, const struct strset *s)
 {
 	char **v = calloc(s->count + 1, sizeof(*v));
-	memcpy(v, s->items, s->count * sizeof(*v));
+	if (s->count) {
+		memcpy(v, s->items, s->count * sizeof(*v));
+	}
 	qsort(v, s->count, sizeof(*v), cmp_str);
 	for (size_t i = 0; i < s->count; i++) {
 		size_t n = strlen(out);
