@@ -13,6 +13,8 @@
 #include "ingestd/layouts.h"
 #include "ingestd/links.h"
 #include "ingestd/mime.h"
+#include "ingestd/site.h"
+#include "ingestd/sitedb.h"
 #include "ingestd/source.h"
 #include "ingestd/urls.h"
 #include "ingestd/vault.h"
@@ -71,6 +73,9 @@ struct build {
 	struct slice gzip_body;
 	struct layouts *layouts; /* vault layouts (build_set_layouts), NULL: folio's only */
 	struct buf lay;          /* a layout file's bytes */
+	struct sitedb *site; /* generated pages' statements */
+	render_tag_fn *tag_fn;
+	void *tag_arg;
 };
 
 /* --- note metadata ------------------------------------------------------------------------- */
@@ -280,7 +285,8 @@ build_new(const struct config *c, struct source *src, struct vault *v)
 	b->src = src;
 	b->vault = v;
 	b->gz = compressor_new((int)c->gzip_level);
-	if (!b->gz) {
+	if (!b->gz || sitedb_open(&b->site, src) < 0) {
+		compressor_free(b->gz);
 		free(b);
 		return NULL;
 	}
@@ -313,6 +319,7 @@ build_free(struct build *b)
 		return;
 	}
 	compressor_free(b->gz);
+	sitedb_close(b->site);
 	buf_fini(&b->md);
 	buf_fini(&b->html);
 	buf_fini(&b->page);
@@ -353,6 +360,19 @@ void
 build_set_layouts(struct build *b, struct layouts *l)
 {
 	b->layouts = l;
+}
+
+void
+build_on_tag(struct build *b, render_tag_fn *fn, void *arg)
+{
+	b->tag_fn = fn;
+	b->tag_arg = arg;
+}
+
+struct sitedb *
+build_sitedb(struct build *b)
+{
+	return b->site;
 }
 
 void
@@ -485,6 +505,8 @@ build_fragment(struct build *b, const char *path, struct slice body, struct buf 
 	        .strict_line_breaks = b->cfg->strict_line_breaks,
 	        .resolve = build_resolve,
 	        .arg = b,
+	        .tag = b->tag_fn,
+	        .tag_arg = b->tag_arg,
 	};
 	struct render_info info = {0};
 	size_t start = out->len;
@@ -858,6 +880,36 @@ build_livejs(struct build *b, uint64_t gen, struct buf *out)
 	return encode(b, &in, out);
 }
 
+/*
+ * A page folio generates (site.h): tag and folder pages, the nav fragment, the feeds.
+ * Site machinery like the 404 page: Last-Modified is when ingestd started, the ETag comes
+ * from the body, and no view is counted.
+ */
+static int
+build_generated(struct build *b, const char *url, const struct source_render *r, uint64_t gen,
+                struct buf *out)
+{
+	struct site_look look = {b->cfg, b->css_url, build_live_url(b)};
+	const char *type;
+	buf_reset(&b->page);
+	int64_t t0 = stats_mono_us();
+	int rc = site_page(b->site, &look, url, r->path, r->kind, &b->page, &type);
+	b->render_us += (uint64_t)(stats_mono_us() - t0);
+	if (rc < 0) {
+		return rc;
+	}
+	struct page_input in = {
+	        .status = 200,
+	        .flags = PAGE_SPECIAL,
+	        .gen = gen,
+	        .mtime = b->start,
+	        .content_type = type,
+	        .cache_control = b->cfg->page_cache_control,
+	        .body = buf_slice(&b->page),
+	};
+	return encode(b, &in, out);
+}
+
 int
 build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool *del)
 {
@@ -891,6 +943,11 @@ build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool 
 		break;
 	case URLS_REDIRECT:
 		rc = r.location ? build_redirect(b, r.location, gen, out) : ERR_CORRUPT;
+		break;
+	case URLS_TAG:
+	case URLS_FOLDER:
+	case URLS_SITE:
+		rc = build_generated(b, url, &r, gen, out);
 		break;
 	default:
 		rc = ERR_CORRUPT;

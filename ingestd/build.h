@@ -15,6 +15,7 @@
 
 struct build;
 struct config;
+struct sitedb;
 struct source;
 struct vault;
 
@@ -78,6 +79,11 @@ struct layouts;
  * (borrowed; must outlive the builder). Without it every note gets folio's layout.
  */
 void build_set_layouts(struct build *b, struct layouts *l);
+/* Reports the tags of notes rendered from now on to fn (NULL to stop). */
+void build_on_tag(struct build *b, render_tag_fn *fn, void *arg);
+
+/* The generated pages' statements (sitedb.h), owned by the builder. */
+struct sitedb *build_sitedb(struct build *b);
 
 /* Reports unresolved links of notes rendered from now on to fn (NULL to stop). */
 void build_on_missing(struct build *b, build_missing_fn *fn, void *arg);

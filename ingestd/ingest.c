@@ -41,6 +41,7 @@
 #include "ingestd/layouts.h"
 #include "ingestd/plan.h"
 #include "ingestd/publish.h"
+#include "ingestd/site.h"
 #include "ingestd/source.h"
 #include "ingestd/urls.h"
 #include "ingestd/vault.h"
@@ -446,7 +447,8 @@ ingest_open(struct ingest **out, const struct config *c, struct publish *pub)
 	/* A changed home_note setting (or a vault fixed by hand) moves the home page. */
 	const struct vault_entry *h = urls_home(in->vault, c->home_note);
 	const char *hp = h ? h->path : NULL;
-	if (!(hp == in->home || (hp && in->home && strcmp(hp, in->home) == 0))) {
+	if (!(hp == in->home || (hp && in->home && strcmp(hp, in->home) == 0)) ||
+	    site_needs_seed(in)) {
 		struct push empty = {0};
 		struct buf reply;
 		buf_init(&reply, 0);

@@ -13,6 +13,7 @@
 
 #include "ingestd/ingest_impl.h"
 #include "ingestd/links.h"
+#include "ingestd/site.h"
 #include "ingestd/source.h"
 #include "ingestd/urls.h"
 #include "ingestd/vault.h"
@@ -91,6 +92,7 @@ plan_fini(struct plan *j)
 	for (size_t i = 0; i < j->nnotes; i++) {
 		build_meta_fini(&j->notes[i].m);
 		buf_fini(&j->notes[i].html);
+		strset_fini(&j->notes[i].tags);
 		free(j->notes[i].first_h1);
 		free(j->notes[i].old_claim);
 	}
@@ -384,8 +386,7 @@ stage_home(struct ingest *in, struct plan *j)
 {
 	/* The home depends only on which notes exist and are published, and on home_note. A
 	 * push that changes content but adds, deletes and re-publishes nothing keeps it (a
-	 * changed home_note is applied at start-up by an empty push, which recomputes it):
-	 * without one of the usual home notes, urls_home walks the whole index. */
+	 * changed home_note is applied at start-up by an empty push, which recomputes it). */
 	bool same_notes = j->changed.count > 0 && j->added.count == 0 && j->deleted.count == 0;
 	for (size_t i = 0; i < j->nnotes && same_notes; i++) {
 		same_notes = !j->notes[i].meta_changed;
@@ -913,8 +914,10 @@ stage_links(struct ingest *in, struct plan *j)
 		 * final at this point, so the fragment is what a later render would give. */
 		const struct vault_entry *e = vault_get(in->vault, nj->path);
 		if (e && (e->url || (urls_is_404_note(nj->path) && e->published))) {
+			build_on_tag(in->build, site_collect_tag, &nj->tags);
 			rc = build_fragment(in->build, nj->path, body, &nj->html, &nj->first_h1,
 			                    record_link, &s);
+			build_on_tag(in->build, NULL, NULL);
 			nj->rendered = rc == 0;
 		} else {
 			rc = render_scan_links(body, scan_link, &s);
@@ -1097,6 +1100,24 @@ stage_layouts(struct ingest *in, struct plan *j)
 	return rc;
 }
 
+/* Generated pages (site.h): claims given to their winners, then what must render. */
+static int
+stage_site(struct ingest *in, struct plan *j)
+{
+	struct strset render;
+	strset_init(&render);
+	strset_clear(&j->affected); /* the URL stages are done with it */
+	int rc = site_plan(in, j, &render);
+	if (!rc) {
+		rc = stage_winners(in, j);
+	}
+	if (!rc) {
+		rc = site_journal(in, j, &render);
+	}
+	strset_fini(&render);
+	return rc;
+}
+
 /* Turns changed and dependent paths into page keys and journals them. */
 static int
 stage_journal(struct ingest *in, struct plan *j)
@@ -1166,6 +1187,9 @@ plan_build(struct ingest *in, const struct push *p, struct plan *j)
 	}
 	if (!rc) {
 		rc = stage_layouts(in, j);
+	}
+	if (!rc) {
+		rc = stage_site(in, j);
 	}
 	if (!rc) {
 		rc = stage_journal(in, j);

@@ -34,6 +34,7 @@ struct plan_note {
 	bool rendered;       /* html holds its fragment (rendered while storing its links) */
 	char sha256[65];     /* of its content */
 	char *old_claim;     /* the URL it claimed before this push (heap), NULL if none */
+	struct strset tags;  /* tags met in its body while rendering (slug_tag keys) */
 	struct buf html;
 	char *first_h1;
 };

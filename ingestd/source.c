@@ -48,8 +48,14 @@ static const char *const source_migrations[] = {
         "CREATE INDEX views_day ON views(day);"
         "CREATE TABLE view_senders(front_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
         "  seen INTEGER NOT NULL);",
-        /* v3: site pages (h-site) */
-        "",
+        /* v3: site pages (h-site): each note's tags, and what the site's lists show of it */
+        "CREATE TABLE tags(tag TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY(tag, path))"
+        "  WITHOUT ROWID;"
+        "CREATE INDEX tags_path ON tags(path);"
+        "CREATE TABLE listing(path TEXT PRIMARY KEY, listed INTEGER NOT NULL,"
+        "  title TEXT NOT NULL, url TEXT, ts INTEGER NOT NULL, description TEXT,"
+        "  first INTEGER NOT NULL) WITHOUT ROWID;"
+        "CREATE INDEX listing_ts ON listing(listed, ts);",
         /* 4: old URLs that redirect to the note that lived there (a rename, a move, a
          * permalink change), each note's aliases, and the layout it asks for and uses */
         "CREATE TABLE url_history(url TEXT NOT NULL, path TEXT NOT NULL,"

@@ -17,6 +17,8 @@
  *   view_senders  front_id -> seq of the last view batch stored from it, and when
  *   url_history   (url, path): a URL path's note held before a rename, a move or a
  *            permalink change; it claims a redirect there to the note's current URL
+ *   tags     (tag, path): each note's tags, folded (sitedb.h)
+ *   listing  per note: what the site's lists show of it (sitedb.h)
  *
  * Row pointers handed to callbacks are valid during the callback only. A callback returns
  * 0 to go on; anything else stops the walk and is returned. Every function returns 0 or a

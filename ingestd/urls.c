@@ -28,27 +28,6 @@ note_by_key(const struct vault *v, const char *key)
 	return best;
 }
 
-/* The smallest published note path at the vault root, and anywhere. */
-struct first_notes {
-	const struct vault_entry *root, *any;
-};
-
-static int
-first_note(void *arg, const struct vault_entry *e)
-{
-	struct first_notes *f = arg;
-	if (!e->is_note || !e->published || urls_is_404_note(e->path)) {
-		return 0;
-	}
-	if (!f->any || strcmp(e->path, f->any->path) < 0) {
-		f->any = e;
-	}
-	if (!strchr(e->path, '/') && (!f->root || strcmp(e->path, f->root->path) < 0)) {
-		f->root = e;
-	}
-	return 0;
-}
-
 const struct vault_entry *
 urls_home(const struct vault *v, const char *home_note)
 {
@@ -72,11 +51,8 @@ urls_home(const struct vault *v, const char *home_note)
 			return e;
 		}
 	}
-	/* None of the usual names: "/" still shows a note rather than a 404. This walks the
-	 * index (in memory, no query), and only in vaults that lack every usual home note. */
-	struct first_notes f = {0};
-	vault_each(v, first_note, &f);
-	return f.root ? f.root : f.any;
+	/* None of the usual names: "/" is the root folder page (site.c). */
+	return NULL;
 }
 
 bool
@@ -181,10 +157,16 @@ urls_extra_claim(const char *path, const char *alias, const char *old_url, const
 	return true;
 }
 
+bool
+urls_is_generated(int kind)
+{
+	return kind == URLS_TAG || kind == URLS_FOLDER || kind == URLS_SITE;
+}
+
 static int
 claim_rank(const struct urls_claim *c)
 {
-	return c->kind == URLS_REDIRECT ? 1 : 0;
+	return c->kind == URLS_REDIRECT ? 2 : urls_is_generated((int)c->kind) ? 1 : 0;
 }
 
 size_t
@@ -198,4 +180,17 @@ urls_winner(const struct urls_claim *c, size_t n)
 		}
 	}
 	return best;
+}
+
+void
+urls_folder(const char *folder, struct buf *url)
+{
+	slug_permalink(slice_str(folder), url);
+}
+
+void
+urls_tag(const char *tag, struct buf *url)
+{
+	buf_puts(url, URLS_TAGS "/");
+	slug_tag(slice_str(tag), url);
 }

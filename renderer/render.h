@@ -38,10 +38,15 @@ typedef int render_resolve_fn(void *arg, const struct render_link *link, struct 
 /* Called by render_scan_links for each link in a note. */
 typedef void render_link_fn(void *arg, const struct render_link *link);
 
+/* Called for each "#tag" rendered as a tag link: tag is the name without '#', as written. */
+typedef void render_tag_fn(void *arg, struct slice tag);
+
 struct render_opts {
 	bool strict_line_breaks; /* false: a single newline is <br> (Obsidian's default) */
 	render_resolve_fn *resolve;
 	void *arg;
+	render_tag_fn *tag; /* may be NULL */
+	void *tag_arg;
 };
 
 /* What rendering learned about the note. Strings are heap copies; free with render_info_fini. */
@@ -63,8 +68,8 @@ struct render_info {
  *
  * Beyond CommonMark and md4c's extensions (tables, strikethrough, task lists, permissive
  * autolinks, $math$, wikilinks): "![[embeds]]", "> [!type] callouts", "==highlights==",
- * "#tags" (<span class="tag">), "^block-ids" (an id on their block), and "%%comments%%",
- * which never reach the output.
+ * "#tags" (<a class="tag" href="/tags/...">, obsidian_tag_open), "^block-ids" (an id on their
+ * block), and "%%comments%%", which never reach the output.
  */
 int render_markdown(struct slice md, const struct render_opts *opts, struct buf *out,
                     struct render_info *info);

@@ -235,3 +235,50 @@ slug_href(struct slice s, struct buf *out)
 	}
 	buf_put(out, s.ptr + run, s.len - run);
 }
+
+void
+slug_tag(struct slice tag, struct buf *out)
+{
+	size_t i = 0;
+	while (i < tag.len && tag.ptr[i] == '#')
+		i++;
+	size_t start = out->len;
+	bool slash = false; // a '/' is waiting to be written before the next kept char
+	while (i < tag.len) {
+		uint32_t cp;
+		size_t n = utf8_decode(tag.ptr + i, tag.len - i, &cp);
+		if (n == 0) {
+			n = 1;
+			cp = 0xFFFD;
+		}
+		if (cp == '/') {
+			slash = out->len > start;
+		} else {
+			if (slash)
+				buf_putc(out, '/');
+			slash = false;
+			uint32_t lc = n > 1 ? lower_cp(cp) : cp;
+			if (cp >= 'A' && cp <= 'Z')
+				buf_putc(out, (char)(cp + 32));
+			else if (lc != cp)
+				html_put_utf8(out, lc);
+			else
+				buf_put(out, tag.ptr + i, n);
+		}
+		i += n;
+	}
+}
+
+void
+slug_tag_url(struct slice tag, struct buf *out)
+{
+	struct buf key;
+	buf_init(&key, 0);
+	buf_puts(&key, "/tags/");
+	slug_tag(tag, &key);
+	if (key.err)
+		out->err = out->err ? out->err : key.err;
+	else
+		slug_href(buf_slice(&key), out);
+	buf_fini(&key);
+}

@@ -513,17 +513,11 @@ put_str(struct buf *out, const char *s, enum tpl_kind kind)
 	}
 }
 
-/* A tag's page: "/tags/" and the tag lowercased, percent-encoded as an href needs. */
+/* A tag's page, as the tag pages are claimed (slug_tag_url). */
 static void
 tag_url(struct buf *out, const char *tag)
 {
-	char low[256];
-	size_t n = 0;
-	buf_puts(out, "/tags/");
-	for (const char *p = tag; *p && n < sizeof(low); p++) {
-		low[n++] = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
-	}
-	slug_href((struct slice){(const uint8_t *)low, n}, out);
+	slug_tag_url(slice_str(tag), out);
 }
 
 static size_t

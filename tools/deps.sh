@@ -11,6 +11,8 @@ PKGS="$PKGS wrk nodejs"
 # tests/integ/backup.sh follows the backup guide (sqlite3's .backup); tests/integ/deploy.sh
 # verifies the systemd units and traces the daemons' system calls against their filter.
 PKGS="$PKGS sqlite3 systemd strace"
+# tests/integ/site_pages.sh checks that /rss.xml and /sitemap.xml are well-formed (xmllint).
+PKGS="$PKGS libxml2-utils"
 # Prometheus's promtool (tests/integ/stats.sh) is not installed here: Debian ships it in the
 # prometheus package, which would also start a server. tools/promtool.sh unpacks it instead.
 # `deps.sh --bench` adds what make bench compares folio with and loads it with; make test

@@ -18,11 +18,13 @@ check(slug_fn *fn, const char *in, const char *want, int line)
 	buf_fini(&b);
 }
 
-#define SEG(in, want)   check(slug_segment, in, want, __LINE__)
-#define NOTE(in, want)  check(slug_note_url, in, want, __LINE__)
-#define PERM(in, want)  check(slug_permalink, in, want, __LINE__)
-#define ASSET(in, want) check(slug_asset_url, in, want, __LINE__)
-#define HREF(in, want)  check(slug_href, in, want, __LINE__)
+#define SEG(in, want)    check(slug_segment, in, want, __LINE__)
+#define NOTE(in, want)   check(slug_note_url, in, want, __LINE__)
+#define PERM(in, want)   check(slug_permalink, in, want, __LINE__)
+#define ASSET(in, want)  check(slug_asset_url, in, want, __LINE__)
+#define HREF(in, want)   check(slug_href, in, want, __LINE__)
+#define TAG(in, want)    check(slug_tag, in, want, __LINE__)
+#define TAGURL(in, want) check(slug_tag_url, in, want, __LINE__)
 
 static void
 t_segment(void)
@@ -95,6 +97,22 @@ t_asset_and_href(void)
 }
 
 static void
+t_tag(void)
+{
+	TAG("#Project", "project");
+	TAG("Project/Sub", "project/sub");
+	TAG("#a//b/", "a/b");
+	TAG("/lead", "lead");
+	TAG("#CAFÉ/Ärger", "café/ärger");
+	TAG("ΣΟΦΙΑ", "σοφια");
+	TAG("with_under-dash", "with_under-dash");
+	TAG("#", "");
+	TAGURL("#Project/Sub", "/tags/project/sub");
+	TAGURL("Café", "/tags/caf%C3%A9");
+	TAGURL("a b", "/tags/a%20b");
+}
+
+static void
 t_appends(void)
 {
 	struct buf b;
@@ -109,7 +127,7 @@ t_appends(void)
 static const struct test tests[] = {
         {"segment", t_segment},     {"note_url", t_note_url},
         {"permalink", t_permalink}, {"asset_and_href", t_asset_and_href},
-        {"appends", t_appends},
+        {"appends", t_appends},     {"tag", t_tag},
 };
 
 TEST_MAIN(tests)
