@@ -128,6 +128,7 @@ ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen,
 	for (int attempt = 0; attempt < 16; attempt++) {
 		size_t written = 0, removed = 0;
 		uint64_t rendered0 = build_rendered(in->build);
+		buf_reset(&in->wrote);
 		struct store_wtxn *t;
 		rc = store_write_begin(in->store, &t);
 		if (rc < 0) {
@@ -166,6 +167,16 @@ ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen,
 			} else {
 				rc = store_put(t, key, buf_slice(&in->rec));
 				written++;
+				uint32_t flags = 0;
+				if (in->rec.len >= 12) {
+					flags = (uint32_t)in->rec.ptr[8] |
+					        (uint32_t)in->rec.ptr[9] << 8 |
+					        (uint32_t)in->rec.ptr[10] << 16 |
+					        (uint32_t)in->rec.ptr[11] << 24;
+				}
+				buf_put(&in->wrote, &flags, sizeof(flags));
+				buf_put(&in->wrote, key.ptr, key.len);
+				buf_putc(&in->wrote, '\0');
 			}
 		}
 		if (!rc) {
@@ -361,6 +372,7 @@ ingest_open(struct ingest **out, const struct config *c, struct publish *pub)
 	in->cfg = c;
 	in->pub = pub;
 	buf_init(&in->rec, 0);
+	buf_init(&in->wrote, 0);
 	int rc = config_path(c, "folio.db", path, sizeof(path));
 	if (!rc) {
 		rc = source_open(&in->src, path);
@@ -422,8 +434,26 @@ ingest_close(struct ingest *in)
 	source_close(in->src);
 	vault_free(in->vault);
 	buf_fini(&in->rec);
+	buf_fini(&in->wrote);
 	free(in->home);
 	free(in);
+}
+
+int
+ingest_last_pages(const struct ingest *in, ingest_page_fn *fn, void *arg)
+{
+	size_t at = 0;
+	while (at + sizeof(uint32_t) < in->wrote.len) {
+		uint32_t flags;
+		memcpy(&flags, in->wrote.ptr + at, sizeof(flags));
+		const char *url = (const char *)in->wrote.ptr + at + sizeof(flags);
+		int rc = fn(arg, url, flags);
+		if (rc) {
+			return rc;
+		}
+		at += sizeof(flags) + strlen(url) + 1;
+	}
+	return 0;
 }
 
 int

@@ -38,6 +38,7 @@ plan_init(struct plan *j, size_t nupserts)
 	strset_init(&j->holders);
 	strset_init(&j->moved);
 	strset_init(&j->rerender);
+	strset_init(&j->content);
 	strset_init(&j->urls);
 	strset_init(&j->result_paths);
 	j->notes = xcalloc(nupserts ? nupserts : 1, sizeof(*j->notes));
@@ -71,6 +72,7 @@ plan_fini(struct plan *j)
 	strset_fini(&j->holders);
 	strset_fini(&j->moved);
 	strset_fini(&j->rerender);
+	strset_fini(&j->content);
 	strset_fini(&j->urls);
 	strset_fini(&j->result_paths);
 	for (size_t i = 0; i < j->nresults; i++) {
@@ -770,6 +772,7 @@ stage_names(struct ingest *in, struct plan *j)
 			if (!str_eq_null(now, r->resolved)) {
 				rc = source_link_set_resolved(in->src, r->id, now);
 				strset_add(&j->rerender, r->src);
+				strset_add(&j->content, r->src);
 				strset_add(&j->rerender, r->resolved);
 				strset_add(&j->rerender, now);
 			}
@@ -797,6 +800,38 @@ stage_moved(struct ingest *in, struct plan *j)
 		if (!rc) {
 			rc = source_links_from(in->src, j->moved.items[i], add_resolved,
 			                       &j->rerender);
+		}
+	}
+	return rc;
+}
+
+/*
+ * Notes that embed a note whose rendered body may have changed render again, and so do
+ * their embedders, transitively (A embeds B embeds C: C changes, B and A render). A body
+ * changes with the note's content or metadata (the embed shows its title), its URL (the
+ * embed's title link), and the resolution or URL of any link in it. Backlinks are not part
+ * of an embed, so a note re-rendered only for them does not spread.
+ */
+static int
+stage_embeds(struct ingest *in, struct plan *j)
+{
+	int rc = 0;
+	for (size_t i = 0; i < j->changed.count; i++) {
+		strset_add(&j->content, j->changed.items[i]);
+	}
+	for (size_t i = 0; i < j->moved.count && !rc; i++) {
+		strset_add(&j->content, j->moved.items[i]);
+		rc = source_links_to(in->src, j->moved.items[i], add_str, &j->content);
+	}
+	/* content grows as embedders are found: the loop walks it as a queue. */
+	for (size_t i = 0; i < j->content.count && !rc; i++) {
+		size_t before = j->content.count;
+		if (!vault_is_note_path(j->content.items[i])) {
+			continue; // a new image shows at the same URL: its embedders stay
+		}
+		rc = source_embedders(in->src, j->content.items[i], add_str, &j->content);
+		for (size_t k = before; k < j->content.count; k++) {
+			strset_add(&j->rerender, j->content.items[k]);
 		}
 	}
 	return rc;
@@ -865,6 +900,9 @@ plan_build(struct ingest *in, const struct push *p, struct plan *j)
 	}
 	if (!rc) {
 		rc = stage_moved(in, j);
+	}
+	if (!rc) {
+		rc = stage_embeds(in, j);
 	}
 	if (!rc) {
 		rc = stage_journal(in, j);

@@ -303,6 +303,8 @@ render_links_img(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 		html_percent_decode(&r->tmp2, src.ptr, src.len);
 		struct render_link l = {.kind = RENDER_LINK_IMAGE};
 		wikilink_split(buf_slice(&r->tmp2), &l.target, &l.frag);
+		l.embed =
+		        names_note(l.target); // "![](Note.md)" embeds a note (links table: embed=1)
 		buf_reset(&r->img_target);
 		buf_put_slice(&r->img_target, l.target);
 		int rc = resolve(r, &l);

@@ -1,0 +1,281 @@
+/*
+ * test_incremental.c: the exact render set of each kind of push. A vault is pushed once,
+ * then each push's note pages (ingest_last_pages, PAGE_NOTE records only, so pages other
+ * kinds of push may write do not count) are compared with the set it must render: an
+ * edit, a note a bare-name link now finds, a closer duplicate that steals a link, a
+ * rename, a delete, a title change, an embed chain, and a push that changes nothing.
+ */
+#include "ingestd/ingest.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/config.h"
+#include "shared/err.h"
+#include "shared/log.h"
+#include "shared/pagefmt.h"
+#include "shared/pushmsg.h"
+#include "shared/store.h"
+#include "tests/harness.h"
+
+struct env {
+	char dir[64];
+	struct config cfg;
+	struct ingest *in;
+	struct buf reply;
+	struct ingest_result res;
+};
+
+static void
+env_init(struct env *e)
+{
+	memset(e, 0, sizeof(*e));
+	snprintf(e->dir, sizeof(e->dir), "/tmp/folio-incr-XXXXXX");
+	if (!mkdtemp(e->dir)) {
+		perror("mkdtemp");
+		abort();
+	}
+	config_init(&e->cfg);
+	char err[256];
+	config_set(&e->cfg, "data_dir", e->dir, err, sizeof(err));
+	config_set(&e->cfg, "map_size", "1M", err, sizeof(err));
+	buf_init(&e->reply, 0);
+	CHECK_INT_EQ(ingest_open(&e->in, &e->cfg, NULL), 0);
+}
+
+static void
+env_fini(struct env *e)
+{
+	ingest_close(e->in);
+	buf_fini(&e->reply);
+	config_fini(&e->cfg);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "could not remove %s\n", e->dir);
+	}
+}
+
+/* Pushes "path", "content" pairs (content NULL: delete path); returns ingest_push's result. */
+static int
+push(struct env *e, ...)
+{
+	struct push_file ups[32];
+	char *dels[32];
+	struct push p = {.upserts = ups, .deletes = dels};
+	va_list ap;
+	va_start(ap, e);
+	const char *path;
+	while ((path = va_arg(ap, const char *)) != NULL) {
+		const char *content = va_arg(ap, const char *);
+		if (content) {
+			ups[p.nupserts++] =
+			        (struct push_file){(char *)(uintptr_t)path, slice_str(content)};
+		} else {
+			dels[p.ndeletes++] = (char *)(uintptr_t)path;
+		}
+	}
+	va_end(ap);
+	buf_reset(&e->reply);
+	return ingest_push(e->in, &p, &e->reply, &e->res);
+}
+
+static int
+url_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct urls {
+	char *u[64];
+	size_t n;
+};
+
+static int
+collect_note(void *arg, const char *url, uint32_t flags)
+{
+	struct urls *l = arg;
+	if ((flags & PAGE_NOTE) && l->n < 64) {
+		l->u[l->n++] = strdup(url);
+	}
+	return 0;
+}
+
+/* The note pages the last push wrote, sorted and joined by spaces ("" for none). */
+static const char *
+rendered(struct env *e)
+{
+	static char out[1024];
+	struct urls l = {.n = 0};
+	ingest_last_pages(e->in, collect_note, &l);
+	qsort(l.u, l.n, sizeof(l.u[0]), url_cmp);
+	out[0] = '\0';
+	for (size_t i = 0; i < l.n; i++) {
+		if (i) {
+			strncat(out, " ", sizeof(out) - strlen(out) - 1);
+		}
+		strncat(out, l.u[i], sizeof(out) - strlen(out) - 1);
+		free(l.u[i]);
+	}
+	return out;
+}
+
+#define CHECK_SET(e, want)                                                         \
+	do {                                                                       \
+		const char *got_ = rendered(e);                                    \
+		if (strcmp(got_, (want)) != 0)                                     \
+			CHECK_FAIL_("rendered \"%s\", want \"%s\"", got_, (want)); \
+	} while (0)
+
+/* True if the identity body of the page at url contains text. */
+static bool
+body_has(struct env *e, const char *url, const char *text)
+{
+	struct store *s = ingest_store(e->in);
+	struct slice rec;
+	struct page_view v;
+	bool found = false;
+	if (store_read_begin(s) == 0 && store_get(s, slice_str(url), &rec) == 0 &&
+	    page_decode(rec, &v) == 0) {
+		struct slice b = v.sec[PAGE_SEC_BODY_IDENT];
+		found = memmem(b.ptr, b.len, text, strlen(text)) != NULL;
+	}
+	store_read_end(s);
+	return found;
+}
+
+/* The vault every test starts from. */
+static void
+seed(struct env *e)
+{
+	CHECK_INT_EQ(push(e, "index.md", "Home.\n", "A.md", "A links to [[B]].\n", "B.md",
+	                  "B is a leaf to [[D]].\n", "C.md", "C wants [[Target]].\n", "D.md",
+	                  "D stands alone.\n", "F.md", "F wants [[Dup]].\n", "X/Dup.md",
+	                  "far dup\n", "T.md", "---\ntitle: Tee\n---\nT links [[Titled]].\n",
+	                  "Titled.md", "titled\n", "E1.md", "E1 says\n\n![[E2]]\n", "E2.md",
+	                  "E2 says\n\n![[E3]]\n", "E3.md", "E3 v1\n", NULL),
+	             0);
+	CHECK_SET(e, "/ /a /b /c /d /e1 /e2 /e3 /f /t /titled /x/dup");
+}
+
+static void
+t_noop_and_leaf_edit(void)
+{
+	struct env e;
+	env_init(&e);
+	seed(&e);
+	CHECK_INT_EQ(push(&e, "D.md", "D stands alone.\n", NULL), 0);
+	CHECK_SET(&e, "");
+	CHECK_INT_EQ(e.res.rendered, 0);
+	/* An edit that keeps links and title: the note alone (not its linker A, nor D). */
+	CHECK_INT_EQ(push(&e, "B.md", "B, edited, still a leaf to [[D]].\n", NULL), 0);
+	CHECK_SET(&e, "/b");
+	CHECK_INT_EQ(push(&e, "D.md", "D edited.\n", NULL), 0);
+	CHECK_SET(&e, "/d");
+	env_fini(&e);
+}
+
+static void
+t_add_resolves_links(void)
+{
+	struct env e;
+	env_init(&e);
+	seed(&e);
+	CHECK(body_has(&e, "/c", "unresolved"));
+	/* The bare name C wrote now finds a note: C renders, nothing else but the new note. */
+	CHECK_INT_EQ(push(&e, "Sub/Target.md", "here\n", NULL), 0);
+	CHECK_SET(&e, "/c /sub/target");
+	CHECK(body_has(&e, "/c", "href=\"/sub/target\""));
+	/* A duplicate in F's own folder steals F's link; X/Dup loses F as a backlink. */
+	CHECK_INT_EQ(push(&e, "Dup.md", "near dup\n", NULL), 0);
+	CHECK_SET(&e, "/dup /f /x/dup");
+	CHECK(body_has(&e, "/f", "href=\"/dup\""));
+	env_fini(&e);
+}
+
+static void
+t_rename_and_delete(void)
+{
+	struct env e;
+	env_init(&e);
+	seed(&e);
+	/* B moves: A's link follows it, D's backlink from B points at the new URL. */
+	CHECK_INT_EQ(push(&e, "B.md", NULL, "Moved/B.md", "B is a leaf to [[D]].\n", NULL), 0);
+	CHECK_SET(&e, "/a /d /moved/b");
+	CHECK(body_has(&e, "/a", "href=\"/moved/b\""));
+	CHECK(body_has(&e, "/d", "/moved/b"));
+	/* D goes: its linker B renders (now unresolved); nobody else. */
+	CHECK_INT_EQ(push(&e, "D.md", NULL, NULL), 0);
+	CHECK_SET(&e, "/moved/b");
+	CHECK(body_has(&e, "/moved/b", "unresolved"));
+	env_fini(&e);
+}
+
+static void
+t_title_change(void)
+{
+	struct env e;
+	env_init(&e);
+	seed(&e);
+	CHECK(body_has(&e, "/titled", ">Tee<"));
+	/* Titled lists T as a backlink, by title. */
+	CHECK_INT_EQ(push(&e, "T.md", "---\ntitle: Tea\n---\nT links [[Titled]].\n", NULL), 0);
+	CHECK_SET(&e, "/t /titled");
+	CHECK(body_has(&e, "/titled", ">Tea<"));
+	env_fini(&e);
+}
+
+static void
+t_embed_chain(void)
+{
+	struct env e;
+	env_init(&e);
+	seed(&e);
+	CHECK(body_has(&e, "/e1", "E3 v1"));
+	/* E3 changes: E2 shows it, and E1 shows E2. */
+	CHECK_INT_EQ(push(&e, "E3.md", "E3 v2\n", NULL), 0);
+	CHECK_SET(&e, "/e1 /e2 /e3");
+	CHECK(body_has(&e, "/e1", "E3 v2"));
+	CHECK(body_has(&e, "/e2", "E3 v2"));
+	/* Embedder and target in one push: the embedder renders with the new target. */
+	CHECK_INT_EQ(push(&e, "E1.md", "E1 now says\n\n![[E2]]\n", "E2.md", "E2 v2\n\n![[E3]]\n",
+	                  "E3.md", "E3 v3\n", NULL),
+	             0);
+	CHECK_SET(&e, "/e1 /e2 /e3");
+	CHECK(body_has(&e, "/e1", "E2 v2"));
+	CHECK(body_has(&e, "/e1", "E3 v3"));
+	/* Embedded text links nowhere on the embedder's behalf: E3's backlinks show E2 (which
+	 * embeds it), not E1 (which shows it through E2). */
+	CHECK(body_has(&e, "/e3", "href=\"/e2\""));
+	CHECK(!body_has(&e, "/e3", "href=\"/e1\""));
+	/* A title change shows in the embedders' title links. */
+	CHECK_INT_EQ(push(&e, "E3.md", "---\ntitle: Third\n---\nE3 v3\n", NULL), 0);
+	CHECK_SET(&e, "/e1 /e2 /e3");
+	CHECK(body_has(&e, "/e1", ">Third</a>"));
+	/* An edit of the top of the chain is the top alone. */
+	CHECK_INT_EQ(push(&e, "E1.md", "E1 again\n\n![[E2]]\n", NULL), 0);
+	CHECK_SET(&e, "/e1");
+	/* Deleting the bottom: E2's embed is unresolved now, and E1 shows E2. */
+	CHECK_INT_EQ(push(&e, "E3.md", NULL, NULL), 0);
+	CHECK_SET(&e, "/e1 /e2");
+	CHECK(body_has(&e, "/e1", "unresolved"));
+	env_fini(&e);
+}
+
+static const struct test tests[] = {
+        {"noop_and_leaf_edit", t_noop_and_leaf_edit},
+        {"add_resolves_links", t_add_resolves_links},
+        {"rename_and_delete", t_rename_and_delete},
+        {"title_change", t_title_change},
+        {"embed_chain", t_embed_chain},
+};
+
+/* Only warnings and errors on stderr. */
+__attribute__((constructor)) static void
+quiet_logs(void)
+{
+	log_init("test_incremental", LOG_WARN);
+}
+
+TEST_MAIN(tests)
