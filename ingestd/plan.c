@@ -877,6 +877,9 @@ plan_build(struct ingest *in, const struct push *p, struct plan *j)
 	for (size_t i = 0; i < p->nupserts && !rc; i++) {
 		rc = stage_upsert(in, j, &p->upserts[i]);
 	}
+	for (size_t i = 0; in->reclaim && i < in->reclaim->count; i++) {
+		strset_add(&j->claims, in->reclaim->items[i]); // keys refolded at start-up
+	}
 	if (!rc) {
 		rc = stage_home(in, j);
 	}

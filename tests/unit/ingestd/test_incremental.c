@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
+#include "ingestd/source.h"
 #include "shared/config.h"
 #include "shared/err.h"
 #include "shared/log.h"
@@ -263,7 +266,83 @@ t_embed_chain(void)
 	env_fini(&e);
 }
 
+#define UNI_NFC             \
+	"\xC3\x9Cn\xC3\xAF" \
+	"code N\xC3\xB6te"
+#define UNI_NFD      \
+	"U\xCC\x88"  \
+	"ni\xCC\x88" \
+	"code No\xCC\x88te"
+#define UNI_URL              \
+	"/\xC3\xBCn\xC3\xAF" \
+	"code-n\xC3\xB6te" /* NFC, as the page key */
+
+static int
+sql_int(struct env *e, const char *sql)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(source_db(ingest_source(e->in)), sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			v = sqlite3_column_int(st, 0);
+		}
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+static void
+t_unicode_names(void)
+{
+	struct env e;
+	env_init(&e);
+	/* The file is stored decomposed (a macOS vault); links are typed precomposed, in
+	 * another case, and as a markdown link. One page, one URL (from the NFC form). */
+	CHECK_INT_EQ(push(&e, "index.md", "home\n", UNI_NFD ".md", "unicode body\n", "L.md",
+	                  "[[" UNI_NFC "]] and [[\xC3\xBCn\xC3\xAF"
+	                  "code n\xC3\xB6te|lower]] and "
+	                  "[md](" UNI_NFC ".md) and [[EMBED FILES]]\n\n![[" UNI_NFC "]]\n",
+	                  "Embed files.md", "embedded files\n", NULL),
+	             0);
+	CHECK(body_has(&e, UNI_URL, "unicode body"));
+	CHECK(body_has(&e, "/l", "href=\"/%C3%BCn%C3%AFcode-n%C3%B6te\">" UNI_NFC "</a>"));
+	CHECK(body_has(&e, "/l", "href=\"/%C3%BCn%C3%AFcode-n%C3%B6te\">lower</a>"));
+	CHECK(body_has(&e, "/l", "href=\"/embed-files\""));
+	CHECK(body_has(&e, "/l", "<div class=\"markdown-embed\""));
+	CHECK(!body_has(&e, "/l", "unresolved"));
+	/* Edit the note under its NFD name: L embeds it, so L renders again. */
+	CHECK_INT_EQ(push(&e, UNI_NFD ".md", "unicode body v2\n", NULL), 0);
+	CHECK_SET(&e, "/l " UNI_URL);
+	CHECK(body_has(&e, "/l", "unicode body v2"));
+
+	/* A database from before Unicode folding: stale keys, a URL slugged from the NFD
+	 * bytes, no "fold" mark. Opening it folds the keys again and moves the URL. */
+	sqlite3 *db = source_db(ingest_source(e.in));
+	CHECK_INT_EQ(sqlite3_exec(db,
+	                          "UPDATE links SET target_name = 'stale';"
+	                          "UPDATE pages SET url = '/old-nfd' WHERE url = '" UNI_URL "';"
+	                          "UPDATE claims SET url = '/old-nfd' WHERE url = '" UNI_URL "';"
+	                          "UPDATE notes SET claim = '/old-nfd', url = '/old-nfd'"
+	                          " WHERE url = '" UNI_URL "';"
+	                          "DELETE FROM meta WHERE key = 'fold';",
+	                          NULL, NULL, NULL),
+	             SQLITE_OK);
+	ingest_close(e.in);
+	CHECK_INT_EQ(ingest_open(&e.in, &e.cfg, NULL), 0);
+	CHECK_INT_EQ(sql_int(&e, "SELECT count(*) FROM links WHERE target_name = 'stale'"), 0);
+	CHECK_INT_EQ(sql_int(&e, "SELECT count(*) FROM pages WHERE url = '" UNI_URL "'"), 1);
+	CHECK_INT_EQ(sql_int(&e, "SELECT count(*) FROM pages WHERE url = '/old-nfd'"), 0);
+	CHECK_INT_EQ(sql_int(&e, "SELECT count(*) FROM meta WHERE key = 'fold'"), 1);
+	/* The refolded keys work: the linkers of a name are found through links.target_name
+	 * when the file it names moves (nothing else tells L its link changed). */
+	CHECK_INT_EQ(push(&e, "Embed files.md", NULL, "Sub/EMBED files.md", "moved\n", NULL), 0);
+	CHECK_SET(&e, "/l /sub/embed-files");
+	CHECK(body_has(&e, "/l", "href=\"/sub/embed-files\""));
+	env_fini(&e);
+}
+
 static const struct test tests[] = {
+        {"unicode_names", t_unicode_names},
         {"noop_and_leaf_edit", t_noop_and_leaf_edit},
         {"add_resolves_links", t_add_resolves_links},
         {"rename_and_delete", t_rename_and_delete},
