@@ -207,7 +207,9 @@ find_block(struct slice md, struct slice id, size_t *s_lo, size_t *s_hi)
 		if (is_fence(md, &l)) {
 			fenced = !fenced;
 		}
-		if (is_blank(md, &l)) {
+		struct slice htext;
+		bool heading = !fenced && heading_level(md, &l, &htext) > 0;
+		if (is_blank(md, &l) || heading) { // a heading is a block of its own line
 			if (in_run) {
 				prev_lo = para;
 				prev_hi = l.start;

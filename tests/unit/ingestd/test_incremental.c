@@ -4,6 +4,8 @@
  * kinds of push may write do not count) are compared with the set it must render: an
  * edit, a note a bare-name link now finds, a closer duplicate that steals a link, a
  * rename, a delete, a title change, an embed chain, and a push that changes nothing.
+ * Also what transclusion puts on a page (sections, blocks, privacy, cycles, depth, ids,
+ * whose links embedded text holds) and Unicode names (NFC/NFD, refolding old databases).
  */
 #include "ingestd/ingest.h"
 
@@ -216,6 +218,22 @@ t_rename_and_delete(void)
 }
 
 static void
+t_url_change(void)
+{
+	struct env e;
+	env_init(&e);
+	seed(&e);
+	/* A permalink moves B: its linker A and its target D (whose backlink shows B's URL)
+	 * render; the old URL becomes a redirect, not a note page. */
+	CHECK_INT_EQ(push(&e, "B.md", "---\npermalink: bee\n---\nB is a leaf to [[D]].\n", NULL),
+	             0);
+	CHECK_SET(&e, "/a /bee /d");
+	CHECK(body_has(&e, "/a", "href=\"/bee\""));
+	CHECK(body_has(&e, "/d", "href=\"/bee\""));
+	env_fini(&e);
+}
+
+static void
 t_title_change(void)
 {
 	struct env e;
@@ -341,11 +359,83 @@ t_unicode_names(void)
 	env_fini(&e);
 }
 
+/* Occurrences of text in the identity body of the page at url. */
+static int
+body_count(struct env *e, const char *url, const char *text)
+{
+	struct store *s = ingest_store(e->in);
+	struct slice rec;
+	struct page_view v;
+	int n = 0;
+	if (store_read_begin(s) == 0 && store_get(s, slice_str(url), &rec) == 0 &&
+	    page_decode(rec, &v) == 0) {
+		struct slice b = v.sec[PAGE_SEC_BODY_IDENT];
+		const uint8_t *p = b.ptr, *end = b.ptr + b.len;
+		size_t tl = strlen(text);
+		while (p < end && (p = memmem(p, (size_t)(end - p), text, tl)) != NULL) {
+			n++;
+			p += tl;
+		}
+	}
+	store_read_end(s);
+	return n;
+}
+
+static void
+t_transclusion(void)
+{
+	struct env e;
+	env_init(&e);
+	CHECK_INT_EQ(push(&e, "index.md", "home\n", "Host.md",
+	                  "# Part Two\n\n![[Src#Part Two]]\n\n![[Src#^blk]]\n\n![[Priv]]\n\n"
+	                  "![[Loop1]]\n\n![[Deep1]]\n\n![[Src#Nowhere]]\n",
+	                  "S/Src.md",
+	                  "# Part One\none\n# Part Two\ntwo [[Other]]\n# Part Three\nthree\n\n"
+	                  "block text ^blk\n",
+	                  "S/Other.md", "near\n", "Other.md", "far\n", "Priv.md",
+	                  "---\nprivate: true\n---\nsecret\n", "PrivHost.md",
+	                  "---\nprivate: true\n---\n![[Priv]]\n", "Loop1.md",
+	                  "loop-one\n\n![[Loop2]]\n", "Loop2.md", "loop-two\n\n![[Loop1]]\n",
+	                  "Deep1.md", "d-1\n\n![[Deep2]]\n", "Deep2.md", "d-2\n\n![[Deep3]]\n",
+	                  "Deep3.md", "d-3\n\n![[Deep4]]\n", "Deep4.md", "d-4\n\n![[Deep5]]\n",
+	                  "Deep5.md", "d-5\n", NULL),
+	             0);
+	/* A heading's section, with its links resolved from the embedded note's folder. */
+	CHECK(body_has(&e, "/host", "<div class=\"markdown-embed\" data-embed=\"Src#Part Two\">"));
+	CHECK(body_has(&e, "/host", "<a class=\"markdown-embed-link\" href=\"/s/src#part-two\">"));
+	CHECK(body_has(&e, "/host", "<h1>Part Two</h1>"));
+	CHECK(body_has(&e, "/host", "href=\"/s/other\""));
+	CHECK(!body_has(&e, "/host", "Part Three"));
+	CHECK(!body_has(&e, "/host", "Part One"));
+	/* The page's own heading keeps its id; the embedded one has none. */
+	CHECK_INT_EQ(body_count(&e, "/host", "id=\"part-two\""), 1);
+	/* A block, without its id. */
+	CHECK(body_has(&e, "/host", "<p>block text</p>"));
+	/* A private note is not shown in a public one, only in a private one. */
+	CHECK(!body_has(&e, "/host", "secret"));
+	CHECK(body_has(&e, "/privhost", "secret"));
+	/* A cycle ends in a link; so does a fifth level, and a section that is not there. */
+	CHECK_INT_EQ(body_count(&e, "/host", "loop-one"), 1);
+	CHECK_INT_EQ(body_count(&e, "/host", "loop-two"), 1);
+	CHECK(body_has(&e, "/host", "<a class=\"internal embed\" href=\"/loop1\">"));
+	CHECK(body_has(&e, "/host", "d-4"));
+	CHECK(!body_has(&e, "/host", "d-5"));
+	CHECK(body_has(&e, "/host", "<a class=\"internal embed\" href=\"/deep5\">"));
+	CHECK(body_has(&e, "/host", "<a class=\"internal embed\" href=\"/s/src#nowhere\">"));
+	/* Links in embedded text are the embedded note's: no backlink from Host. */
+	CHECK(!body_has(&e, "/s/other", "href=\"/host\""));
+	CHECK(body_has(&e, "/s/other", "href=\"/s/src\""));
+	CHECK(body_has(&e, "/s/src", "href=\"/host\""));
+	env_fini(&e);
+}
+
 static const struct test tests[] = {
+        {"transclusion", t_transclusion},
         {"unicode_names", t_unicode_names},
         {"noop_and_leaf_edit", t_noop_and_leaf_edit},
         {"add_resolves_links", t_add_resolves_links},
         {"rename_and_delete", t_rename_and_delete},
+        {"url_change", t_url_change},
         {"title_change", t_title_change},
         {"embed_chain", t_embed_chain},
 };
