@@ -249,7 +249,14 @@ find_block(struct slice md, struct slice id, size_t *s_lo, size_t *s_hi)
 				lo = k.start;
 			}
 		}
-		*s_lo = lo;
+		// A nested item keeps its place in the note but not its indent here: indented
+		// by four, it would parse as code.
+		struct line first;
+		size_t skip_first = 0;
+		if (next_line(md, lo, &first)) {
+			indent_of(md, &first, &skip_first);
+		}
+		*s_lo = lo + skip_first;
 		*s_hi = l.next;
 		return true;
 	}

@@ -55,7 +55,8 @@ typedef void render_link_fn(void *arg, const struct render_link *link);
  *   </div>
  * A div cannot sit in a <p>: an embed alone in its paragraph replaces the paragraph; one
  * inside a paragraph with text around it closes the paragraph before the div and opens a
- * new one after it. Where blocks cannot go (headings, table cells, inside a link, emphasis
+ * new one after it (which starts with the line break, if the text after the embed was on
+ * the next line). Where blocks cannot go (headings, table cells, inside a link, emphasis
  * or a callout title), the embed stays a link and the callback is not called.
  */
 typedef int render_embed_fn(void *arg, const struct render_link *link, struct buf *out,

@@ -114,6 +114,25 @@ tag_at(const struct render *r, size_t at, const char *s)
 }
 
 /*
+ * A callout's first paragraph: the callout's markup took the place of its "<p>" (at blk),
+ * and the paragraph after the title line opens after "callout-content". Returns where
+ * that "<p>" is, or NO_BLOCK.
+ */
+static size_t
+callout_p(struct render *r, size_t blk, size_t from)
+{
+	static const char body[] = "<div class=\"callout-content\">\n<p>";
+	const size_t n = sizeof(body) - 1;
+	if (blk > from || from > r->main->len || from - blk < n)
+		return NO_BLOCK;
+	for (size_t at = from - n + 1; at-- > blk;) {
+		if (memcmp(r->main->ptr + at, body, n) == 0)
+			return at + n - 3;
+	}
+	return NO_BLOCK;
+}
+
+/*
  * Whether the paragraph goes on after an embed that ends at end (in text): false when only
  * blanks follow up to the end of the text or to a blank line (quote markers aside).
  * Unknown (NULL) counts as going on: the paragraph is then closed and opened again, which
@@ -175,7 +194,12 @@ embed_note(struct render *r, const struct render_link *l, size_t from, struct sl
 	    r->in_heading || r->mark_open || from > r->main->len)
 		return false;
 	size_t blk = inner_block(r);
-	bool in_p = blk == r->p_at && tag_at(r, blk, "<p>");
+	bool in_p = blk != NO_BLOCK && blk == r->p_at && tag_at(r, blk, "<p>");
+	bool moved_p = false; // the open paragraph is not where r->p_at says (a callout's)
+	if (!in_p && blk != NO_BLOCK && blk == r->p_at) {
+		blk = callout_p(r, blk, from);
+		in_p = moved_p = blk != NO_BLOCK;
+	}
 	if (!in_p && !tag_at(r, blk, "<li") && !tag_at(r, blk, "<blockquote"))
 		return false; // headings, table cells: no block may go there
 	if (in_p && from < blk + 3)
@@ -204,6 +228,10 @@ embed_note(struct render *r, const struct render_link *l, size_t from, struct sl
 	}
 
 	struct buf *m = r->main;
+	if (moved_p) {
+		r->p_at = blk;
+		memcpy(r->blocks.ptr + r->blocks.len - sizeof(blk), &blk, sizeof(blk));
+	}
 	if (in_p) {
 		size_t keep = trim_p_end(m, blk + 3, from);
 		if (keep == blk + 3) {

@@ -83,6 +83,8 @@ t_blocks(void)
 	CHECK(embed_section(slice_str("- a\n  more of a\n- b ^b1\n  - child\n"), slice_str("^b1"),
 	                    &s));
 	CHECK(slice_eq_str(s, "- b ^b1\n"));
+	CHECK(embed_section(slice_str("- a\n    - nested ^n1\n- c\n"), slice_str("^n1"), &s));
+	CHECK(slice_eq_str(s, "- nested ^n1\n"));
 }
 
 static void
