@@ -35,6 +35,8 @@
 #define BUILD_SPECIAL_CC "public, no-cache"
 /* Embeds nest at most this deep; deeper ones (and cycles) stay links. */
 #define BUILD_EMBED_DEPTH 4
+/* Part of the build signature: how note embeds render (transclusion, NFC names). */
+#define BUILD_EMBED_SIG "embeds: transclusion 1"
 
 /*
  * A fixed note rendered once at startup: its output goes into the build signature, so a
@@ -221,6 +223,8 @@ build_sign(struct build *b)
 	snprintf(line, sizeof(line), "%d %lld", b->cfg->strict_line_breaks,
 	         (long long)b->cfg->gzip_level);
 	sha256_update(&h, line, strlen(line));
+	/* What the sample cannot show (it has no vault): bump when embeds render otherwise. */
+	sha256_update(&h, BUILD_EMBED_SIG, sizeof(BUILD_EMBED_SIG));
 
 	/* The sample page, rendered without a vault (links fall back to slug URLs). */
 	struct render_opts ro = {.strict_line_breaks = b->cfg->strict_line_breaks};
