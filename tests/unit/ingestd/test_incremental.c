@@ -281,6 +281,10 @@ t_embed_chain(void)
 	CHECK_INT_EQ(push(&e, "E3.md", NULL, NULL), 0);
 	CHECK_SET(&e, "/e1 /e2");
 	CHECK(body_has(&e, "/e1", "unresolved"));
+	/* Adding it back (elsewhere): the embed resolves again, up the chain. */
+	CHECK_INT_EQ(push(&e, "Z/E3.md", "E3 is back\n", NULL), 0);
+	CHECK_SET(&e, "/e1 /e2 /z/e3");
+	CHECK(body_has(&e, "/e1", "E3 is back"));
 	env_fini(&e);
 }
 
