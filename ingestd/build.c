@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "ingestd/embed.h"
 #include "ingestd/layouts.h"
 #include "ingestd/links.h"
 #include "ingestd/mime.h"
@@ -38,6 +39,10 @@
 #define BUILD_IMMUTABLE  "public, max-age=31536000, immutable"
 #define BUILD_SPECIAL_CC "public, no-cache"
 #define BUILD_LAYOUT_MAX (32u << 20) /* a vault layout's page may not grow past 32 MiB */
+/* Embeds nest at most this deep; deeper ones (and cycles) stay links. */
+#define BUILD_EMBED_DEPTH 4
+/* Part of the build signature: how note embeds render (transclusion, NFC names). */
+#define BUILD_EMBED_SIG "embeds: transclusion 1"
 
 /*
  * A fixed note rendered once at startup: its output goes into the build signature, so a
@@ -73,9 +78,12 @@ struct build {
 	struct slice gzip_body;
 	struct layouts *layouts; /* vault layouts (build_set_layouts), NULL: folio's only */
 	struct buf lay;          /* a layout file's bytes */
-	struct sitedb *site; /* generated pages' statements */
+	struct sitedb *site;     /* generated pages' statements */
 	render_tag_fn *tag_fn;
 	void *tag_arg;
+	/* Note embeds being rendered, outermost first (cycles and depth are cut here). */
+	const char *embedding[BUILD_EMBED_DEPTH];
+	size_t nembedding;
 };
 
 /* --- note metadata ------------------------------------------------------------------------- */
@@ -224,6 +232,7 @@ build_meta_fini(struct build_meta *m)
 /* --- the builder --------------------------------------------------------------------------- */
 
 static int build_resolve(void *arg, const struct render_link *l, struct buf *url);
+static int build_embed(void *arg, const struct render_link *l, struct buf *out, struct buf *title);
 
 /* Hashes everything besides the vault that shapes pages into b->signature. */
 static void
@@ -244,6 +253,8 @@ build_sign(struct build *b)
 	snprintf(line, sizeof(line), "%d %lld", b->cfg->strict_line_breaks,
 	         (long long)b->cfg->gzip_level);
 	sha256_update(&h, line, strlen(line));
+	/* What the sample cannot show (it has no vault): bump when embeds render otherwise. */
+	sha256_update(&h, BUILD_EMBED_SIG, sizeof(BUILD_EMBED_SIG));
 
 	/* The sample page, rendered without a vault (links fall back to slug URLs). */
 	struct render_opts ro = {.strict_line_breaks = b->cfg->strict_line_breaks};
@@ -461,6 +472,88 @@ build_resolve(void *arg, const struct render_link *l, struct buf *url)
 	return rc;
 }
 
+/*
+ * Transcludes a note (render_embed_fn). The target resolves from the note being rendered
+ * (the innermost embed's note when embeds nest); it must be a published note holding a
+ * page, not private unless the page it lands on is private too, not already being
+ * embedded (a cycle), and within BUILD_EMBED_DEPTH. Its section renders with links
+ * resolving from its own path and reported to nobody: they are its links, not the
+ * embedding note's (no backlinks from embedded text, no warnings twice).
+ */
+static int
+build_embed(void *arg, const struct render_link *l, struct buf *out, struct buf *title)
+{
+	struct build *b = arg;
+	if (l->target.len == 0 || !b->cur_path || b->nembedding >= BUILD_EMBED_DEPTH) {
+		return ERR_NOTFOUND;
+	}
+	const struct vault_entry *e = links_resolve(b->vault, b->cur_path, l->kind, l->target);
+	if (!e || !e->is_note || !e->url || !e->published) {
+		return ERR_NOTFOUND;
+	}
+	const char *root = b->nembedding ? b->embedding[0] : b->cur_path;
+	if (strcmp(e->path, root) == 0 || strcmp(e->path, b->cur_path) == 0) {
+		return ERR_NOTFOUND;
+	}
+	for (size_t i = 0; i < b->nembedding; i++) {
+		if (strcmp(b->embedding[i], e->path) == 0) {
+			return ERR_NOTFOUND;
+		}
+	}
+	struct buf md;
+	buf_init(&md, 0);
+	struct source_note_body nb;
+	int rc = source_note_body(b->src, e->path, &nb, &md);
+	if (rc == 0 && nb.private_) {
+		struct source_note_copy rn;
+		int prc = source_note_get(b->src, root, &rn);
+		if (prc == 0) {
+			rc = rn.private_ ? 0 : ERR_NOTFOUND;
+			source_note_copy_fini(&rn);
+		} else {
+			rc = prc == ERR_NOTFOUND ? ERR_NOTFOUND : prc;
+		}
+	}
+	struct slice section = {0};
+	if (rc == 0 && !embed_section((struct slice){md.ptr + nb.body_off, md.len - nb.body_off},
+	                              l->frag, &section)) {
+		rc = ERR_NOTFOUND; // the heading or block is gone: show the link
+	}
+	if (rc == 0) {
+		buf_puts(title, nb.title ? nb.title : e->path);
+		const char *saved_path = b->cur_path;
+		build_link_fn *saved_fn = b->link_fn;
+		build_missing_fn *saved_missing = b->missing;
+		b->embedding[b->nembedding++] = saved_path;
+		b->cur_path = e->path;
+		b->link_fn = NULL;
+		b->missing = NULL;
+		struct render_opts ro = {
+		        .strict_line_breaks = b->cfg->strict_line_breaks,
+		        .resolve = build_resolve,
+		        .arg = b,
+		        .embed = build_embed,
+		};
+		size_t start = out->len;
+		rc = render_markdown(section, &ro, out, NULL);
+		b->nembedding--;
+		b->cur_path = saved_path;
+		b->link_fn = saved_fn;
+		b->missing = saved_missing;
+		if (rc == ERR_PROTO) {
+			out->len = start;
+			rc = ERR_NOTFOUND;
+		}
+		embed_drop_ids(out, start);
+	}
+	if (rc != 0 && rc != ERR_NOMEM && rc != ERR_NOTFOUND) {
+		rc = ERR_NOTFOUND; // a database error shows as the link; the page still builds
+	}
+	source_note_body_fini(&nb);
+	buf_fini(&md);
+	return rc;
+}
+
 struct backlinks {
 	struct layout_link *items;
 	size_t n, cap;
@@ -507,6 +600,7 @@ build_fragment(struct build *b, const char *path, struct slice body, struct buf 
 	        .arg = b,
 	        .tag = b->tag_fn,
 	        .tag_arg = b->tag_arg,
+	        .embed = build_embed,
 	};
 	struct render_info info = {0};
 	size_t start = out->len;

@@ -32,6 +32,8 @@ struct ingest {
 	char *home;        /* vault path of the home note, NULL if none */
 	bool skip_store_commit;
 	struct buf rec;            /* one page record, reused */
+	struct buf wrote;          /* the last write's records: u32 flags, URL, NUL (each) */
+	struct strset *reclaim;    /* paths whose URL claims the next push computes again */
 	struct ingest_stats stats; /* the daemon's counters: ingest_stats() */
 };
 

@@ -40,6 +40,7 @@ plan_init(struct plan *j, size_t nupserts)
 	strset_init(&j->holders);
 	strset_init(&j->moved);
 	strset_init(&j->rerender);
+	strset_init(&j->content);
 	strset_init(&j->urls);
 	strset_init(&j->result_paths);
 	strset_init(&j->layouts);
@@ -75,6 +76,7 @@ plan_fini(struct plan *j)
 	strset_fini(&j->holders);
 	strset_fini(&j->moved);
 	strset_fini(&j->rerender);
+	strset_fini(&j->content);
 	strset_fini(&j->urls);
 	strset_fini(&j->result_paths);
 	strset_fini(&j->layouts);
@@ -1006,6 +1008,7 @@ stage_names(struct ingest *in, struct plan *j)
 			if (!str_eq_null(now, r->resolved)) {
 				rc = source_link_set_resolved(in->src, r->id, now);
 				strset_add(&j->rerender, r->src);
+				strset_add(&j->content, r->src);
 				strset_add(&j->rerender, r->resolved);
 				strset_add(&j->rerender, now);
 			}
@@ -1118,6 +1121,38 @@ stage_site(struct ingest *in, struct plan *j)
 	return rc;
 }
 
+/*
+ * Notes that embed a note whose rendered body may have changed render again, and so do
+ * their embedders, transitively (A embeds B embeds C: C changes, B and A render). A body
+ * changes with the note's content or metadata (the embed shows its title), its URL (the
+ * embed's title link), and the resolution or URL of any link in it. Backlinks are not part
+ * of an embed, so a note re-rendered only for them does not spread.
+ */
+static int
+stage_embeds(struct ingest *in, struct plan *j)
+{
+	int rc = 0;
+	for (size_t i = 0; i < j->changed.count; i++) {
+		strset_add(&j->content, j->changed.items[i]);
+	}
+	for (size_t i = 0; i < j->moved.count && !rc; i++) {
+		strset_add(&j->content, j->moved.items[i]);
+		rc = source_links_to(in->src, j->moved.items[i], add_str, &j->content);
+	}
+	/* content grows as embedders are found: the loop walks it as a queue. */
+	for (size_t i = 0; i < j->content.count && !rc; i++) {
+		size_t before = j->content.count;
+		if (!vault_is_note_path(j->content.items[i])) {
+			continue; // a new image shows at the same URL: its embedders stay
+		}
+		rc = source_embedders(in->src, j->content.items[i], add_str, &j->content);
+		for (size_t k = before; k < j->content.count; k++) {
+			strset_add(&j->rerender, j->content.items[k]);
+		}
+	}
+	return rc;
+}
+
 /* Turns changed and dependent paths into page keys and journals them. */
 static int
 stage_journal(struct ingest *in, struct plan *j)
@@ -1158,6 +1193,9 @@ plan_build(struct ingest *in, const struct push *p, struct plan *j)
 	for (size_t i = 0; i < p->nupserts && !rc; i++) {
 		rc = stage_upsert(in, j, &p->upserts[i]);
 	}
+	for (size_t i = 0; in->reclaim && i < in->reclaim->count; i++) {
+		strset_add(&j->claims, in->reclaim->items[i]); // keys refolded at start-up
+	}
 	if (!rc) {
 		rc = stage_renames(in, j);
 	}
@@ -1187,6 +1225,9 @@ plan_build(struct ingest *in, const struct push *p, struct plan *j)
 	}
 	if (!rc) {
 		rc = stage_layouts(in, j);
+	}
+	if (!rc) {
+		rc = stage_embeds(in, j);
 	}
 	if (!rc) {
 		rc = stage_site(in, j);

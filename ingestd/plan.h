@@ -60,6 +60,7 @@ struct plan {
 	struct strset holders;  /* paths that may have gained or lost a page */
 	struct strset moved;    /* paths whose link target URL changed */
 	struct strset rerender; /* paths whose pages must be rendered again */
+	struct strset content;  /* paths whose rendered body may differ: their embedders too */
 	struct strset urls;     /* page keys to write or delete: the journal of this push */
 	struct plan_note *notes;
 	size_t nnotes;

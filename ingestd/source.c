@@ -117,6 +117,12 @@ enum source_stmt {
 	S_LAYOUT_SHA_USED,
 	S_FILE_CONTENT,
 	S_CLAIM_DEL,
+	S_NOTE_BODY,
+	S_EMBEDDERS,
+	S_LINKS_ALL,
+	S_LINK_SET_NAME,
+	S_NOTE_SET_KEYS,
+	S_NOTES_PATHS,
 	S_COUNT
 };
 
@@ -194,6 +200,13 @@ static const char *const source_sql[S_COUNT] = {
                               " AND path < '_layouts0' LIMIT 1",
         [S_FILE_CONTENT] = "SELECT content FROM files WHERE path = ?1",
         [S_CLAIM_DEL] = "DELETE FROM claims WHERE url = ?1 AND path = ?2",
+        [S_NOTE_BODY] = "SELECT n.title, n.private, COALESCE(n.body_off, 0), f.content"
+                        " FROM notes n JOIN files f ON f.path = n.path WHERE n.path = ?1",
+        [S_EMBEDDERS] = "SELECT DISTINCT src FROM links WHERE resolved = ?1 AND embed = 1",
+        [S_LINKS_ALL] = "SELECT id, target, target_name FROM links ORDER BY id",
+        [S_LINK_SET_NAME] = "UPDATE links SET target_name = ?2 WHERE id = ?1",
+        [S_NOTE_SET_KEYS] = "UPDATE notes SET name_key = ?2, path_key = ?3 WHERE path = ?1",
+        [S_NOTES_PATHS] = "SELECT path, name_key, path_key FROM notes ORDER BY path",
 };
 
 struct source {
@@ -1192,5 +1205,136 @@ source_file_content(struct source *s, const char *path, struct buf *out)
 		rc = source_err(s, rc, "file_content");
 	}
 	sqlite3_reset(st);
+	return rc;
+}
+
+/* --- embeds and keys ------------------------------------------------------------------------ */
+
+int
+source_note_body(struct source *s, const char *path, struct source_note_body *out,
+                 struct buf *content)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = stmt(s, S_NOTE_BODY);
+	bind_text(st, 1, path);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->title = dup_or_null(col_text(st, 0));
+		out->private_ = sqlite3_column_int(st, 1) != 0;
+		const void *p = sqlite3_column_blob(st, 3);
+		size_t n = (size_t)sqlite3_column_bytes(st, 3);
+		if (n) {
+			buf_put(content, p, n);
+		}
+		int64_t off = sqlite3_column_int64(st, 2);
+		out->body_off = off > 0 && (uint64_t)off <= n ? (size_t)off : 0;
+		rc = content->err;
+	} else if (rc == SQLITE_DONE) {
+		rc = ERR_NOTFOUND;
+	} else {
+		rc = source_err(s, rc, "note_body");
+	}
+	sqlite3_reset(st);
+	if (rc) {
+		source_note_body_fini(out);
+	}
+	return rc;
+}
+
+void
+source_note_body_fini(struct source_note_body *b)
+{
+	free(b->title);
+	b->title = NULL;
+}
+
+int
+source_embedders(struct source *s, const char *path, source_str_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, S_EMBEDDERS);
+	bind_text(st, 1, path);
+	int rc, urc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		urc = fn(arg, col_text(st, 0));
+		if (urc) {
+			break;
+		}
+	}
+	if (!urc && rc != SQLITE_DONE) {
+		urc = source_err(s, rc, "embedders");
+	}
+	sqlite3_reset(st);
+	return urc;
+}
+
+/* One row whose stored key is to be computed again. */
+struct refold_row {
+	int64_t id;
+	char *a, *b, *c;
+};
+
+int
+source_refold(struct source *s, source_fold_fn *fold, void *arg)
+{
+	struct refold_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	struct buf k1, k2;
+	buf_init(&k1, 0);
+	buf_init(&k2, 0);
+	int rc = 0;
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		/* pass 0: links.target_name from target; pass 1: notes' keys from path. Rows
+		 * are read whole before any is written, so the walk never sees its own updates. */
+		enum source_stmt q = pass == 0 ? S_LINKS_ALL : S_NOTES_PATHS;
+		sqlite3_stmt *st = stmt(s, q);
+		int src;
+		n = 0;
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				rows = xrealloc(rows, cap * sizeof(*rows));
+			}
+			struct refold_row *r = &rows[n++];
+			r->id = pass == 0 ? sqlite3_column_int64(st, 0) : 0;
+			int o = pass == 0 ? 1 : 0;
+			r->a = dup_or_null(col_text(st, o));
+			r->b = dup_or_null(col_text(st, o + 1));
+			r->c = pass == 0 ? NULL : dup_or_null(col_text(st, 2));
+		}
+		if (src != SQLITE_DONE) {
+			rc = source_err(s, src, "refold");
+		}
+		sqlite3_reset(st);
+		for (size_t i = 0; i < n; i++) {
+			struct refold_row *r = &rows[i];
+			if (!rc && r->a) {
+				buf_reset(&k1);
+				buf_reset(&k2);
+				fold(arg, pass == 0, r->a, &k1, &k2);
+				const char *n1 = buf_cstr(&k1), *n2 = buf_cstr(&k2);
+				if (k1.err || k2.err) {
+					rc = ERR_NOMEM;
+				} else if (pass == 0 && !(r->b && strcmp(r->b, n1) == 0)) {
+					sqlite3_stmt *u = stmt(s, S_LINK_SET_NAME);
+					sqlite3_bind_int64(u, 1, r->id);
+					bind_text(u, 2, n1);
+					rc = exec_stmt(s, S_LINK_SET_NAME, u);
+				} else if (pass == 1 && !(r->b && strcmp(r->b, n1) == 0 && r->c &&
+				                          strcmp(r->c, n2) == 0)) {
+					sqlite3_stmt *u = stmt(s, S_NOTE_SET_KEYS);
+					bind_text(u, 1, r->a);
+					bind_text(u, 2, n1);
+					bind_text(u, 3, n2);
+					rc = exec_stmt(s, S_NOTE_SET_KEYS, u);
+				}
+			}
+			free(r->a);
+			free(r->b);
+			free(r->c);
+		}
+	}
+	free(rows);
+	buf_fini(&k1);
+	buf_fini(&k2);
 	return rc;
 }

@@ -234,6 +234,32 @@ int source_notes_of_layout(struct source *s, const char *layout, const char *nam
 int source_layout_sha_used(struct source *s, const char *sha256, bool *used);
 /* Appends a file's bytes to out; ERR_NOTFOUND if there is no such file. */
 int source_file_content(struct source *s, const char *path, struct buf *out);
+/* --- embeds --- */
+/* A note's source for transclusion. Heap title: free with source_note_body_fini. */
+struct source_note_body {
+	char *title;
+	bool private_;
+	size_t body_off; /* the markdown starts here in content */
+};
+/*
+ * Appends the file's bytes of the note at path to content and fills out. Returns 0,
+ * ERR_NOTFOUND (no such note), ERR_NOMEM, or a database error.
+ */
+int source_note_body(struct source *s, const char *path, struct source_note_body *out,
+                     struct buf *content);
+void source_note_body_fini(struct source_note_body *b);
+/* Distinct notes holding an embed (embed = 1) that resolves to path. */
+int source_embedders(struct source *s, const char *path, source_str_fn *fn, void *arg);
+
+/*
+ * Computes stored folded keys again when their meaning changed (ingestd does it once at
+ * start-up, marked in meta): for links, fold(arg, true, target, k1, k2) appends the new
+ * target_name to k1 (k2 unused); for notes, fold(arg, false, path, ...) appends name_key to k1 and
+ * path_key to k2. Rows whose keys already match are left alone. Run inside a write
+ * transaction. Returns 0, ERR_NOMEM or a database error.
+ */
+typedef void source_fold_fn(void *arg, bool link, const char *s, struct buf *k1, struct buf *k2);
+int source_refold(struct source *s, source_fold_fn *fold, void *arg);
 
 /* --- journal --- */
 int source_journal_add(struct source *s, uint64_t gen, char *const *urls, size_t n);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "renderer/html.h"
+#include "renderer/unicode.h"
 
 enum slug_class {
 	SLUG_SEP,  /* becomes part of a '-' run */
@@ -125,7 +126,7 @@ lower_cp(uint32_t cp)
  * bytes appended.
  */
 static size_t
-slug_append(struct slice name, struct buf *out)
+slug_append_plain(struct slice name, struct buf *out)
 {
 	size_t start = out->len;
 	bool sep = false; // a separator is waiting to be written before the next kept char
@@ -158,6 +159,29 @@ slug_append(struct slice name, struct buf *out)
 		i += n;
 	}
 	return out->len - start;
+}
+
+/*
+ * slug_append_plain of name in NFC, so a name stored decomposed (macOS) and one typed
+ * precomposed give one slug. ASCII names go straight through.
+ */
+static size_t
+slug_append(struct slice name, struct buf *out)
+{
+	size_t i = 0;
+	while (i < name.len && name.ptr[i] < 0x80)
+		i++;
+	if (i == name.len)
+		return slug_append_plain(name, out);
+	struct buf nfc;
+	buf_init(&nfc, 0);
+	size_t n;
+	if (unicode_nfc(name, false, &nfc) && !nfc.err)
+		n = slug_append_plain(buf_slice(&nfc), out);
+	else
+		n = slug_append_plain(name, out);
+	buf_fini(&nfc);
+	return n;
 }
 
 void

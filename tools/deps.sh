@@ -5,6 +5,8 @@ set -eu
 
 PKGS="build-essential pkg-config liblmdb-dev lmdb-utils libmd4c-dev libnng-dev libmsgpack-dev
 libsqlite3-dev libjansson-dev libyaml-dev zlib1g-dev libcurl4-openssl-dev curl jq"
+# Link targets and slugs compare Unicode names in NFC with case folding (libutf8proc).
+PKGS="$PKGS libutf8proc-dev"
 # tests/integ/drain.sh loads the fronts with wrk; tests/integ/live.sh runs the live-reload
 # script in node.
 PKGS="$PKGS wrk nodejs"

@@ -70,6 +70,20 @@ t_note_url(void)
 	NOTE("no extension", "/no-extension");
 	NOTE("dir.md/file.md", "/dir-md/file"); // only the file name loses .md
 	NOTE("Ärger/Über.md", "/ärger/über");
+	// Decomposed names (macOS) give the precomposed slug: one href for both spellings.
+	NOTE("A\xCC\x88rger/U\xCC\x88"
+	     "ber.md",
+	     "/\xC3\xA4rger/\xC3\xBC"
+	     "ber");
+	NOTE("\xC3\x9Cn\xC3\xAF"
+	     "code N\xC3\xB6te.md",
+	     "/\xC3\xBCn\xC3\xAF"
+	     "code-n\xC3\xB6te");
+	NOTE("U\xCC\x88ni\xCC\x88"
+	     "code No\xCC\x88te.md",
+	     "/\xC3\xBCn\xC3\xAF"
+	     "code-n\xC3\xB6te");
+	SEG("Cafe\xCC\x81", "caf\xC3\xA9");
 	NOTE(".md", "/md"); // a name that is only an extension keeps it
 	NOTE("", "/");
 }
