@@ -11,6 +11,9 @@ PKGS="$PKGS wrk nodejs"
 # tests/integ/backup.sh follows the backup guide (sqlite3's .backup); tests/integ/deploy.sh
 # verifies the systemd units and traces the daemons' system calls against their filter.
 PKGS="$PKGS sqlite3 systemd strace"
+# tests/integ/browser.sh drives headless chromium over the DevTools protocol with node's ws
+# (it says "skipped" where chromium cannot be had); tests/integ/site.sh crawls with node.
+PKGS="$PKGS chromium node-ws"
 # Prometheus's promtool (tests/integ/stats.sh) is not installed here: Debian ships it in the
 # prometheus package, which would also start a server. tools/promtool.sh unpacks it instead.
 # `deps.sh --bench` adds what make bench compares folio with and loads it with; make test

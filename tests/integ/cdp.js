@@ -214,8 +214,11 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 			"({sw: document.documentElement.scrollWidth, iw: window.innerWidth, " +
 			"wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)" +
 			".slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''))})");
-		result(w.sw <= w.iw, `${tag} has no horizontal overflow`,
-			`(scrollWidth ${w.sw}, innerWidth ${w.iw}${w.sw > w.iw ? ", wide: " + w.wide.join(" ") : ""})`);
+		// A mobile browser zooms out to fit a page wider than the screen (innerWidth grows
+		// with it), so the page must also fit the viewport's own width.
+		const fits = w.sw <= w.iw && w.sw <= vp.width;
+		result(fits, `${tag} has no horizontal overflow`,
+			`(scrollWidth ${w.sw}, innerWidth ${w.iw}, viewport ${vp.width}${fits ? "" : ", wide: " + w.wide.join(" ")})`);
 		const file = path.join(outDir, `${slugOf(pagePath)}-${vp.width}.png`);
 		await screenshot(cdp, s, file);
 
