@@ -20,7 +20,8 @@
 //   problems.tsv    kind, page, detail. Kinds: broken (a linked URL that does not answer 200
 //                   after at most one redirect), redirect-chain, fragment, raw-markup, and
 //                   seed-unserved (a seed no page links to that does not answer 200, such as
-//                   a private note's URL in a push reply)
+//                   a private note's URL in a push reply), and duplicate-id (an id given to
+//                   two elements of one page: a fragment lands on the first)
 // and a summary goes to stdout, one "name value" per line. Exit status 0 unless the crawl
 // itself failed (the test decides what the findings mean).
 "use strict";
@@ -106,6 +107,7 @@ const URL_ATTRS = {
 function parseHtml(html) {
 	const links = [];
 	const ids = new Set();
+	const dupIds = [];
 	const unresolved = [];
 	let text = "";
 	const skip = []; // [name, depth] of the element whose text is not prose
@@ -142,7 +144,10 @@ function parseHtml(html) {
 			continue;
 		}
 		const attrs = parseAttrs(m[3]);
-		if (attrs.id) ids.add(attrs.id);
+		if (attrs.id) {
+			if (ids.has(attrs.id)) dupIds.push(attrs.id);
+			ids.add(attrs.id);
+		}
 		if (name === "a" && attrs.name) ids.add(attrs.name);
 		const cls = (attrs.class || "").split(/\s+/);
 		for (const a of URL_ATTRS[name] || [])
@@ -163,7 +168,7 @@ function parseHtml(html) {
 			i = e < 0 ? html.length : e;
 		}
 	}
-	return {links, ids, unresolved, text};
+	return {links, ids, dupIds, unresolved, text};
 }
 
 function rawMarkup(text) {
@@ -289,6 +294,7 @@ async function main() {
 		if (!p.ids.has(frag) && !p.ids.has(dec)) problems.push(["fragment", rel(l.page), `${l.value} (no id "${dec}" on ${rel(t.final)})`]);
 	}
 	for (const [k, p] of pages) for (const f of rawMarkup(p.text)) problems.push(["raw-markup", rel(k), f]);
+	for (const [k, p] of pages) for (const id of new Set(p.dupIds)) problems.push(["duplicate-id", rel(k), id]);
 
 	const tsv = (rows) => rows.map((r) => r.map((c) => String(c).replace(/[\t\n]/g, " ")).join("\t")).join("\n") + (rows.length ? "\n" : "");
 	fs.writeFileSync(path.join(outDir, "pages.tsv"), tsv([...targets].map(([k, t]) => [rel(k), t.first, t.status, t.type, t.bytes])));
@@ -322,6 +328,7 @@ async function main() {
 		["fragment_missing", count("fragment")],
 		["raw_markup", count("raw-markup")],
 		["seeds_unserved", count("seed-unserved")],
+		["duplicate_ids", count("duplicate-id")],
 	];
 	for (const [k, v] of out) console.log(k + " " + v);
 	for (const p of problems.slice(0, 40)) console.log("problem " + p.join(" "));

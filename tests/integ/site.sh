@@ -66,6 +66,8 @@ check_eq "every link's #fragment is an id on its page" "$(problems fragment)" ""
 check_eq "no raw [[, %% or == outside code" "$(problems raw-markup)" ""
 check_eq "every URL of the push reply is served, but the private note's" \
 	"$(problems seed-unserved)" "/frontmatter/private  404"
+check_eq "no unresolved element is a link" \
+	"$(awk -F '\t' '$2 == "a" && $6 ~ /unresolved/ { print $1 "  " $4 }' "$T/crawl/links.tsv")" ""
 check_eq "unresolved links are exactly the two in Broken links" \
 	"$(sort "$T/crawl/unresolved.tsv")" \
 	"$(printf '/broken-links\tMissing note that does not exist\n/broken-links\tUnpublished')"
