@@ -97,6 +97,7 @@ function parseAttrs(s) {
 
 const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
 const RAW = new Set(["script", "style", "textarea", "title"]);
+const BLOCK = new Set(["p", "div", "li", "br", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section", "article"]);
 const SKIP_TEXT = new Set(["code", "pre", "kbd", "samp", "script", "style", "textarea", "math", "svg"]);
 const URL_ATTRS = {
 	a: ["href"], area: ["href"], link: ["href"], img: ["src"], audio: ["src"], video: ["src", "poster"],
@@ -134,6 +135,7 @@ function parseHtml(html) {
 		i = lt + m[0].length;
 		const closing = m[1] === "/";
 		const name = m[2].toLowerCase();
+		if (BLOCK.has(name)) text += "\n";
 		if (name === "body") inBody = !closing;
 		if (closing) {
 			if (skip.length && skip[skip.length - 1][0] === name && --skip[skip.length - 1][1] === 0) skip.pop();
