@@ -1,8 +1,9 @@
 #!/bin/sh
 # browser: the fidelity vault in headless Chromium. For the home page, a long note (table,
-# code, math), a tag page and a folder page, at 1280x900 and 375x800: no horizontal
-# overflow, no failed same-origin request, no console error, and the theme toggle (where a
-# page has one) changes data-theme. Screenshots (light, toggled, dark) go to the test's temp
+# code, math), a tag page, a folder page, the mermaid note and the media embeds (audio,
+# video, PDF), at 1280x900 and 375x800: no horizontal overflow, no failed same-origin
+# request, no console error, and the theme toggle (where a page has one) changes
+# data-theme. Screenshots (light, toggled, dark) go to the test's temp
 # dir and their paths are printed; KEEP=DIR copies them there.
 #
 # Chromium runs with --remote-debugging-port=0 in its own process group; tests/integ/cdp.js
@@ -74,9 +75,11 @@ check_eq "chromium has a process group of its own" "$(ps -o pgid= -p "$CHROME_PI
 # home page links to, whatever their URLs; the fixed URLs when it links to none).
 home=$(curl -s --max-time 5 "$base/")
 tag=$(printf '%s' "$home" | grep -o 'href="/tags/[^"#]*"' | head -n 1 | sed 's/href="//; s/"$//')
-pages="/ /markdown/long-note ${tag:-/tags/fixture} /markdown"
+# Mermaid and media pages load the most scripts and subresources.
+pages="/ /markdown/long-note ${tag:-/tags/fixture} /markdown /markdown/mermaid /embeds/media-embeds"
 
-timeout 150 node tests/integ/cdp.js check "$PROFILE" "$base" "$SHOTS" $pages >"$T/cdp.out" 2>&1
+CDP_TIMEOUT_MS=170000 timeout 180 node tests/integ/cdp.js check "$PROFILE" "$base" "$SHOTS" $pages \
+	>"$T/cdp.out" 2>&1
 check_eq "cdp.js finishes" "$?" 0
 while read -r kind status rest; do
 	case $kind in
