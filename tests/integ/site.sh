@@ -24,7 +24,13 @@ F1=$(free_port)
 DATA=$T/data
 base=http://127.0.0.1:$F1
 
-check "ingestd starts" start_ingestd "$DATA" "$API"
+# base_url is the front itself, so canonical links, og:image and the sitemap's locations
+# are absolute URLs of this site, and the crawler checks them too.
+printf 'base_url = %s\n' "$base" >"$T/folio.conf"
+"$FOLIO_BIN/ingestd" -c "$T/folio.conf" --data "$DATA" --api "127.0.0.1:$API" >>"$T/ingestd.log" 2>&1 &
+INGEST_PID=$!
+track "$INGEST_PID"
+check "ingestd starts" wait_http "http://127.0.0.1:$API/api/v1/status" 30
 check "front starts" start_frontd "$DATA" "$F1" frontd
 
 "$FOLIO_BIN/folio" push tests/vault --verbose --data "$DATA" --server "http://127.0.0.1:$API" \
