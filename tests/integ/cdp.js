@@ -7,7 +7,8 @@
 //       For each PATH at 1280x900 and 375x800: load it, then report horizontal overflow,
 //       failed same-origin requests (loadingFailed, or a status >= 400), console errors and
 //       uncaught exceptions; click the theme toggle where there is one and check that
-//       data-theme changes; save screenshots (light, and dark after the toggle) to OUT_DIR.
+//       data-theme changes; save screenshots (light, dark by prefers-color-scheme, and
+//       after the toggle) to OUT_DIR.
 //   node cdp.js webm PROFILE_DIR OUT_FILE
 //       Records a short canvas animation with MediaRecorder and writes it as WebM (how the
 //       test vault's tiny video was made).
@@ -129,11 +130,13 @@ class Cdp {
 	}
 }
 
-// Opens a tab and attaches to it; returns its session id and target id.
+// Opens a tab in a browser context of its own (fresh storage, so a theme choice one page
+// stored does not follow the next) and attaches to it.
 async function openTab(cdp) {
-	const {targetId} = await cdp.send("Target.createTarget", {url: "about:blank"});
+	const {browserContextId} = await cdp.send("Target.createBrowserContext", {disposeOnDetach: true});
+	const {targetId} = await cdp.send("Target.createTarget", {url: "about:blank", browserContextId});
 	const {sessionId} = await cdp.send("Target.attachToTarget", {targetId, flatten: true});
-	return {targetId, sessionId};
+	return {targetId, sessionId, browserContextId};
 }
 
 async function evaluate(cdp, s, expr) {
@@ -159,7 +162,7 @@ async function screenshot(cdp, s, file) {
 // Loads one page at one viewport and reports what a reader would hit.
 async function checkPage(cdp, base, outDir, pagePath, vp) {
 	const origin = new URL(base).origin;
-	const {targetId, sessionId: s} = await openTab(cdp);
+	const {targetId, sessionId: s, browserContextId} = await openTab(cdp);
 	const urls = new Map(); // requestId -> url
 	const failures = [];
 	const errors = [];
@@ -212,15 +215,21 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 
 		const w = await evaluate(cdp, s,
 			"({sw: document.documentElement.scrollWidth, iw: window.innerWidth, " +
-			"wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)" +
+			`wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > ${vp.width} + 1)` +
 			".slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ')[0] : ''))})");
 		// A mobile browser zooms out to fit a page wider than the screen (innerWidth grows
 		// with it), so the page must also fit the viewport's own width.
 		const fits = w.sw <= w.iw && w.sw <= vp.width;
 		result(fits, `${tag} has no horizontal overflow`,
 			`(scrollWidth ${w.sw}, innerWidth ${w.iw}, viewport ${vp.width}${fits ? "" : ", wide: " + w.wide.join(" ")})`);
-		const file = path.join(outDir, `${slugOf(pagePath)}-${vp.width}.png`);
-		await screenshot(cdp, s, file);
+		const shot = (suffix) => path.join(outDir, `${slugOf(pagePath)}-${vp.width}${suffix}.png`);
+		await screenshot(cdp, s, shot(""));
+		await cdp.send("Emulation.setEmulatedMedia",
+			{features: [{name: "prefers-color-scheme", value: "dark"}]}, s);
+		await sleep(150);
+		await screenshot(cdp, s, shot("-dark"));
+		await cdp.send("Emulation.setEmulatedMedia",
+			{features: [{name: "prefers-color-scheme", value: "light"}]}, s);
 
 		const has = await evaluate(cdp, s, `!!document.querySelector(${JSON.stringify(TOGGLE_SELECTOR)})`);
 		if (has) {
@@ -232,14 +241,10 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 				"document.documentElement.getAttribute('data-theme') || document.body.getAttribute('data-theme') || ''");
 			result(after !== "" && after !== before, `${tag} theme toggle changes data-theme`,
 				`(${before || "unset"} -> ${after || "unset"})`);
-			await screenshot(cdp, s, path.join(outDir, `${slugOf(pagePath)}-${vp.width}-toggled.png`));
+			await screenshot(cdp, s, shot("-toggled"));
 		} else {
 			console.log(`NOTE ${tag}: no theme toggle`);
 		}
-		await cdp.send("Emulation.setEmulatedMedia",
-			{features: [{name: "prefers-color-scheme", value: "dark"}]}, s);
-		await sleep(150);
-		await screenshot(cdp, s, path.join(outDir, `${slugOf(pagePath)}-${vp.width}-dark.png`));
 
 		result(failures.length === 0, `${tag} has no failed same-origin request`, failures.slice(0, 5).join("; "));
 		result(errors.length === 0, `${tag} has no console error`, errors.slice(0, 5).join("; "));
@@ -248,6 +253,7 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 	} finally {
 		off();
 		await cdp.send("Target.closeTarget", {targetId}).catch(() => {});
+		await cdp.send("Target.disposeBrowserContext", {browserContextId}).catch(() => {});
 	}
 }
 
