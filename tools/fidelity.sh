@@ -93,12 +93,12 @@ measure() {
 	local notes files warned
 	notes=$(find "$dir" -name '.*' -prune -o -type f -name '*.md' -print | wc -l)
 	files=$(find "$dir" -name '.*' -prune -o -type f -print | wc -l)
-	warned=$(grep -c ': link to missing note ' "$T/$name.push")
+	warned=$(grep -c ': link to missing ' "$T/$name.push")
 	echo "== $name ($dir)"
 	echo "notes                 $notes (of $files files)"
 	echo "push                  $(grep '^published: ' "$T/$name.push" | sed 's/^published: //') [$(((t1 - t0) / 1000000)) ms with the client]"
-	echo "unresolved (push)     $warned link warnings, $(grep ': link to missing note ' "$T/$name.push" |
-		sed 's/.*: link to missing note //' | sort -u | wc -l) distinct targets"
+	echo "unresolved (push)     $warned link warnings, $(grep ': link to missing ' "$T/$name.push" |
+		sed 's/.*: link to missing //' | sort -u | wc -l) distinct targets"
 	echo "rendered links        $(stat links_note) resolved internal links, $(stat unresolved) unresolved"
 	echo "URLs reached          $(stat urls) ($(stat pages) HTML pages), $(stat urls_200) answer 200"
 	echo "broken internal links $(stat broken) (+ $(stat redirect_chain) redirect chains)"
@@ -107,7 +107,7 @@ measure() {
 	echo "seeds not served      $(stat seeds_unserved) (private notes answer 404)"
 	if [ "$warned" -gt 0 ]; then
 		echo "top unresolved targets:"
-		grep ': link to missing note ' "$T/$name.push" | sed 's/.*: link to missing note //' |
+		grep ': link to missing ' "$T/$name.push" | sed 's/.*: link to missing //' |
 			sort | uniq -c | sort -rn | head -n 10 | sed 's/^/  /'
 	fi
 	if grep -qv '^seed-unserved' "$crawl/problems.tsv" 2>/dev/null; then
