@@ -5,8 +5,9 @@
 //
 //   node cdp.js check PROFILE_DIR BASE_URL OUT_DIR PATH...
 //       For each PATH at 1280x900 and 375x800: load it, then report horizontal overflow,
-//       failed same-origin requests (loadingFailed, or a status >= 400), console errors and
-//       uncaught exceptions; click the theme toggle where there is one and check that
+//       failed same-origin requests (loadingFailed, or a status >= 400), requests to any
+//       other origin (scripts, styles and fonts must come from the site itself), console
+//       errors and uncaught exceptions; click the theme toggle where there is one and check that
 //       data-theme changes; save screenshots (light, dark by prefers-color-scheme, and
 //       after the toggle) to OUT_DIR.
 //   node cdp.js webm PROFILE_DIR OUT_FILE
@@ -166,12 +167,15 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 	const urls = new Map(); // requestId -> url
 	const failures = [];
 	const errors = [];
+	const foreign = []; // requests to any other origin: a page must load from its own site
 	const off = cdp.on((m) => {
 		if (m.sessionId !== s) return;
 		const p = m.params;
 		switch (m.method) {
 		case "Network.requestWillBeSent":
 			urls.set(p.requestId, p.request.url);
+			if (/^(https?|wss?):/.test(p.request.url) && !p.request.url.startsWith(origin))
+				foreign.push(p.request.url);
 			break;
 		case "Network.responseReceived":
 			if (p.response.url.startsWith(origin) && p.response.status >= 400)
@@ -248,6 +252,7 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 
 		result(failures.length === 0, `${tag} has no failed same-origin request`, failures.slice(0, 5).join("; "));
 		result(errors.length === 0, `${tag} has no console error`, errors.slice(0, 5).join("; "));
+		result(foreign.length === 0, `${tag} loads nothing from another site`, foreign.slice(0, 5).join("; "));
 	} catch (e) {
 		result(false, `${tag} loads`, e.message);
 	} finally {

@@ -77,6 +77,9 @@ check_eq "every link's #fragment is an id on its page" "$(problems fragment)" ""
 check_eq "no raw [[, %% or == outside code" "$(problems raw-markup)" ""
 check_eq "every URL of the push reply is served, but the private note's" \
 	"$(problems seed-unserved | grep -v -e '^/_folio/nav.html ' -e '^/tags ')" "/frontmatter/private  404"
+check_eq "scripts, styles and media load from the site itself" \
+	"$(awk -F '\t' '$2 != "a" && $2 != "area" && $2 != "meta" && $5 ~ /^[a-z]+:/ { print $1 "  " $2 " " $4 }' \
+		"$T/crawl/links.tsv")" ""
 check_eq "no unresolved element is a link" \
 	"$(awk -F '\t' '$2 == "a" && $6 ~ /unresolved/ { print $1 "  " $4 }' "$T/crawl/links.tsv")" ""
 check_eq "unresolved links are exactly the two in Broken links" \
