@@ -1,9 +1,9 @@
 #!/bin/sh
 # browser: the fidelity vault in headless Chromium. For the home page, a long note (table,
 # code, math), a tag page, a folder page, the mermaid note and the media embeds (audio,
-# video, PDF), at 1280x900 and 375x800: no horizontal overflow, no failed same-origin
-# request, no console error, and the theme toggle (where a page has one) changes
-# data-theme. Screenshots (light, toggled, dark) go to the test's temp
+# video, PDF), at 1280x900 and 375x800, and at 375x800 with JavaScript off: no horizontal
+# overflow, no failed same-origin request, nothing loaded from another site, no console
+# error, and the theme toggle (where a page has one) changes data-theme. Screenshots (light, toggled, dark) go to the test's temp
 # dir and their paths are printed; KEEP=DIR copies them there.
 #
 # Chromium runs with --remote-debugging-port=0 in its own process group; tests/integ/cdp.js
@@ -96,7 +96,7 @@ while read -r kind status rest; do
 	*) echo "     $kind $status $rest" ;;
 	esac
 done <"$T/cdp.out"
-check "screenshots were saved" test "$(find "$SHOTS" -name '*.png' | wc -l)" -ge 24
+check "screenshots were saved" test "$(find "$SHOTS" -name '*.png' | wc -l)" -ge 36
 [ -n "${KEEP:-}" ] && mkdir -p "$KEEP" && cp "$SHOTS"/*.png "$KEEP"/
 
 group=$CHROME_PID

@@ -4,7 +4,7 @@
 // tab per job and drives it with flat sessions.
 //
 //   node cdp.js check PROFILE_DIR BASE_URL OUT_DIR PATH...
-//       For each PATH at 1280x900 and 375x800: load it, then report horizontal overflow,
+//       For each PATH at 1280x900 and 375x800, and at 375x800 with JavaScript off: load it, then report horizontal overflow,
 //       failed same-origin requests (loadingFailed, or a status >= 400), requests to any
 //       other origin (scripts, styles and fonts must come from the site itself), console
 //       errors and uncaught exceptions; click the theme toggle where there is one and check that
@@ -31,6 +31,8 @@ const TIMEOUT_MS = Number(process.env.CDP_TIMEOUT_MS || 90000);
 const VIEWPORTS = [
 	{name: "desktop", width: 1280, height: 900, mobile: false},
 	{name: "mobile", width: 375, height: 800, mobile: true},
+	// Pages must read fine without JavaScript: same checks, scripts off, no toggle.
+	{name: "mobile, no JS", width: 375, height: 800, mobile: true, noJs: true},
 ];
 // Where a theme may put its toggle; the first match is clicked.
 const TOGGLE_SELECTOR =
@@ -211,6 +213,7 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 			{width: vp.width, height: vp.height, deviceScaleFactor: 1, mobile: vp.mobile}, s);
 		await cdp.send("Emulation.setEmulatedMedia",
 			{features: [{name: "prefers-color-scheme", value: "light"}]}, s);
+		if (vp.noJs) await cdp.send("Emulation.setScriptExecutionDisabled", {value: true}, s);
 		const loaded = cdp.wait("Page.loadEventFired", s, 20000);
 		const nav = await cdp.send("Page.navigate", {url: base + pagePath}, s);
 		if (nav.errorText) throw new Error("navigate: " + nav.errorText);
@@ -226,7 +229,8 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 		const fits = w.sw <= w.iw && w.sw <= vp.width;
 		result(fits, `${tag} has no horizontal overflow`,
 			`(scrollWidth ${w.sw}, innerWidth ${w.iw}, viewport ${vp.width}${fits ? "" : ", wide: " + w.wide.join(" ")})`);
-		const shot = (suffix) => path.join(outDir, `${slugOf(pagePath)}-${vp.width}${suffix}.png`);
+		const shot = (suffix) =>
+			path.join(outDir, `${slugOf(pagePath)}-${vp.width}${vp.noJs ? "-nojs" : ""}${suffix}.png`);
 		await screenshot(cdp, s, shot(""));
 		await cdp.send("Emulation.setEmulatedMedia",
 			{features: [{name: "prefers-color-scheme", value: "dark"}]}, s);
@@ -235,7 +239,7 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 		await cdp.send("Emulation.setEmulatedMedia",
 			{features: [{name: "prefers-color-scheme", value: "light"}]}, s);
 
-		const has = await evaluate(cdp, s, `!!document.querySelector(${JSON.stringify(TOGGLE_SELECTOR)})`);
+		const has = !vp.noJs && await evaluate(cdp, s, `!!document.querySelector(${JSON.stringify(TOGGLE_SELECTOR)})`);
 		if (has) {
 			const before = await evaluate(cdp, s,
 				"document.documentElement.getAttribute('data-theme') || document.body.getAttribute('data-theme') || ''");
@@ -246,7 +250,7 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 			result(after !== "" && after !== before, `${tag} theme toggle changes data-theme`,
 				`(${before || "unset"} -> ${after || "unset"})`);
 			await screenshot(cdp, s, shot("-toggled"));
-		} else {
+		} else if (!vp.noJs) {
 			console.log(`NOTE ${tag}: no theme toggle`);
 		}
 
