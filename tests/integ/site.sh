@@ -103,6 +103,7 @@ a        /links/wikilinks | /targets/plain-note
 a        /links/wikilinks | /targets/other-note
 a        /links/wikilinks | /targets/caps-and-spaces-note
 a        /links/wikilinks | url-of:Targets/Café Crème.md
+a        /links/wikilinks | url-of:Targets/Résumé.md
 a        /links/wikilinks | /names/shared-name
 a        /names/deep-folder/linker | /names/deep-folder/shared-name
 nolink   /names/deep-folder/linker | /names/shared-name
