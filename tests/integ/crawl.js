@@ -50,9 +50,16 @@ const agent = new http.Agent({keepAlive: true, maxSockets: 4});
 function get(url) {
 	return new Promise((resolve) => {
 		const req = http.get(url, {agent, headers: {"Accept": "text/html,*/*"}, timeout: 10000}, (res) => {
+			// Only pages (and the sitemap) are kept; other bodies are counted and dropped, so
+			// a vault's large videos cost no memory.
+			const keep = /^(text\/html|application\/xml|text\/xml)/.test(res.headers["content-type"] || "");
 			const chunks = [];
-			res.on("data", (c) => chunks.push(c));
-			res.on("end", () => resolve({status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks)}));
+			let bytes = 0;
+			res.on("data", (c) => {
+				bytes += c.length;
+				if (keep) chunks.push(c);
+			});
+			res.on("end", () => resolve({status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks), bytes}));
 			res.on("error", (e) => resolve({status: 0, headers: {}, body: Buffer.alloc(0), error: e.message}));
 		});
 		req.on("timeout", () => req.destroy(new Error("timeout")));
@@ -222,7 +229,7 @@ async function main() {
 	async function visit(job) {
 		const {first, r, final, external} = await fetchOnce(job.k);
 		const type = (r.headers["content-type"] || "").split(";")[0];
-		const t = {first, status: r.status, final, type, bytes: r.body.length, external, error: r.error};
+		const t = {first, status: r.status, final, type, bytes: r.bytes ?? r.body.length, external, error: r.error};
 		targets.set(job.k, t);
 		const fk = keyOf(final);
 		if (!external && r.status === 200 && type === "text/html" && !pages.has(fk) && pages.size < maxPages) {
