@@ -19,16 +19,6 @@
 # --npm uses the npm client as installed (`npm pack`), so it reaches whatever registry
 # npm is configured for. Binaries come from $FOLIO_BIN (default build/debug/bin, else bin).
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
-cd "$(dirname "$0")/.." || exit 1
-if [ -z "${FOLIO_BIN:-}" ]; then
-	FOLIO_BIN=bin
-	[ -x build/debug/bin/ingestd ] && FOLIO_BIN=build/debug/bin
-fi
-export FOLIO_BIN
-. tests/integ/lib.sh
-
-OUT=build/fidelity
-mkdir -p "$OUT"
 vaults=()
 npm_spec=""
 subdir=""
@@ -42,10 +32,24 @@ while [ $# -gt 0 ]; do
 		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
-	*) vaults+=("$1") ;;
+	*) vaults+=("$(realpath -- "$1")") ;;
 	esac
 	shift
 done
+
+# Vault folders are resolved above, from where the tool was started; the rest runs from the
+# repository root.
+[ -n "${FOLIO_BIN:-}" ] && FOLIO_BIN=$(realpath -- "$FOLIO_BIN")
+cd "$(dirname "$0")/.." || exit 1
+if [ -z "${FOLIO_BIN:-}" ]; then
+	FOLIO_BIN=bin
+	[ -x build/debug/bin/ingestd ] && FOLIO_BIN=build/debug/bin
+fi
+export FOLIO_BIN
+. tests/integ/lib.sh
+
+OUT=build/fidelity
+mkdir -p "$OUT"
 
 # Fetches an npm package and unpacks it under build/fidelity/npm-<name>/.
 if [ -n "$npm_spec" ]; then
@@ -71,7 +75,9 @@ fi
 # measure DIR: one vault, one fresh site.
 measure() {
 	local dir=$1 name data api port base crawl
-	name=$(printf '%s' "${dir#"$OUT"/}" | tr -c 'A-Za-z0-9._-' '-')
+	name=$(realpath --relative-to=. -- "$dir")
+	case $name in ../*) name=$(basename "$dir") ;; esac
+	name=$(printf '%s' "${name#"$OUT"/}" | tr -c 'A-Za-z0-9._-' '-')
 	data=$T/data-$name
 	api=$(free_port)
 	port=$(free_port)
