@@ -229,6 +229,15 @@ async function checkPage(cdp, base, outDir, pagePath, vp) {
 		const fits = w.sw <= w.iw && w.sw <= vp.width;
 		result(fits, `${tag} has no horizontal overflow`,
 			`(scrollWidth ${w.sw}, innerWidth ${w.iw}, viewport ${vp.width}${fits ? "" : ", wide: " + w.wide.join(" ")})`);
+		// Obsidian's |WxH sets an image's exact size; a theme may scale it down to fit the
+		// column, but must keep the ratio the author asked for.
+		const sized = await evaluate(cdp, s,
+			"[...document.querySelectorAll('img[width][height]')].filter(i => i.complete && i.clientWidth)" +
+			".map(i => ({src: i.getAttribute('src'), W: +i.getAttribute('width'), H: +i.getAttribute('height'), w: i.clientWidth, h: i.clientHeight}))");
+		const wrong = sized.filter((i) => !(i.w <= i.W + 1 && Math.abs(i.w / i.h - i.W / i.H) < 0.02));
+		if (sized.length)
+			result(wrong.length === 0, `${tag} images keep the size their |WxH asks for`,
+				wrong.slice(0, 3).map((i) => `${i.src} ${i.W}x${i.H} shown ${i.w}x${i.h}`).join("; "));
 		const shot = (suffix) =>
 			path.join(outDir, `${slugOf(pagePath)}-${vp.width}${vp.noJs ? "-nojs" : ""}${suffix}.png`);
 		await screenshot(cdp, s, shot(""));
