@@ -15,6 +15,9 @@ PKGS="$PKGS wrk nodejs"
 PKGS="$PKGS sqlite3 systemd strace"
 # tests/integ/site_pages.sh checks that /rss.xml and /sitemap.xml are well-formed (xmllint).
 PKGS="$PKGS libxml2-utils"
+# tests/integ/browser.sh drives headless chromium over the DevTools protocol with node's ws
+# (it says "skipped" where chromium cannot be had); tests/integ/site.sh crawls with node.
+PKGS="$PKGS chromium node-ws"
 # Prometheus's promtool (tests/integ/stats.sh) is not installed here: Debian ships it in the
 # prometheus package, which would also start a server. tools/promtool.sh unpacks it instead.
 # `deps.sh --bench` adds what make bench compares folio with and loads it with; make test
