@@ -620,22 +620,25 @@ claim_list_clear(struct claim_list *l)
 static void
 warn_collision(struct plan *j, const char *url, const struct claim_list *l, size_t win)
 {
+	/* Only vault pages collide: a generated page (a folder's list) yields to a note by
+	 * design, and redirects yield to pages. */
 	size_t pages = 0;
 	for (size_t i = 0; i < l->n; i++) {
-		pages += l->c[i].kind != URLS_REDIRECT;
+		pages += l->c[i].kind != URLS_REDIRECT && !urls_is_generated((int)l->c[i].kind);
 	}
 	if (pages < 2 || l->c[win].kind == URLS_REDIRECT) {
 		return;
 	}
 	for (size_t i = 0; i < l->n; i++) {
-		if (l->c[i].kind == URLS_REDIRECT ||
+		if (l->c[i].kind == URLS_REDIRECT || urls_is_generated((int)l->c[i].kind) ||
 		    strset_index(&j->result_paths, l->c[i].path) < 0) {
 			continue;
 		}
 		struct buf others;
 		buf_init(&others, 0);
 		for (size_t k = 0; k < l->n; k++) {
-			if (k == i || l->c[k].kind == URLS_REDIRECT) {
+			if (k == i || l->c[k].kind == URLS_REDIRECT ||
+			    urls_is_generated((int)l->c[k].kind)) {
 				continue;
 			}
 			buf_puts(&others, others.len ? ", " : "");
