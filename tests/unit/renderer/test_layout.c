@@ -172,12 +172,14 @@ t_css(void)
 	CHECK(css.ptr[css.len - 1] == '\n');
 	const char *s = (const char *)css.ptr;
 	CHECK(strstr(s, "prefers-color-scheme:dark") != NULL);
-	CHECK(strstr(s, "max-width:45rem") != NULL);
+	CHECK(strstr(s, "minmax(0,45rem)") != NULL);
 	CHECK(strstr(s, "system-ui") != NULL);
 	CHECK(strstr(s, ".unresolved{") != NULL);
 	CHECK(strstr(s, "overflow-x:auto") != NULL);
 	CHECK(strstr(s, ".callout{") != NULL);
-	CHECK(strstr(s, "img,video{max-width:100%") != NULL);
+	CHECK(strstr(s, "img,video,iframe,embed,object,svg{max-width:100%") != NULL);
+	CHECK(strstr(s, ":root[data-theme=dark]{") != NULL);
+	CHECK(strstr(s, ":root:not([data-theme=light])") != NULL);
 	CHECK(strstr(s, ".task-list-item") != NULL);
 	CHECK(strstr(s, "scroll-margin-top") != NULL);
 	// Balanced braces: a typo in the stylesheet would silently drop rules.
