@@ -17,6 +17,8 @@ mkdir -p "$V/Notes"
 printf '# Home\n\nSee [[Euler]] and [[Plain]].\n\n## One\n\ntext\n\n## Two\n\ntext\n' >"$V/index.md"
 printf -- '---\ntitle: Euler\n---\nIdentity: $e^{i\\pi} + 1 = 0$ and\n\n$$\\sum_{n=1}^\\infty n^{-2} = \\pi^2/6$$\n' >"$V/Notes/Euler.md"
 printf 'No math here, just $5 and $10.\n' >"$V/Notes/Plain.md"
+printf '# Flow\n\n<pre class="mermaid">\ngraph TD\n  A --> B\n</pre>\n' >"$V/Flow.md"
+printf 'window.mermaid = {};\n' >"$T/mermaid.min.js"
 printf '.site-title{color:red}\n' >"$V/publish.css"
 printf 'document.documentElement.className += " vault-js";\n' >"$V/publish.js"
 printf '\0\0\1\0' >"$V/favicon.ico"
@@ -94,7 +96,7 @@ check_contains "the TeX stays in the page for readers without scripts" "$euler" 
 # Site files: removing the favicon changes every page's head; editing publish.css none.
 rm "$V/favicon.ico"
 out=$(push 2>&1)
-check_contains "removing the favicon re-renders every page" "$out" "4 rendered"
+check_contains "removing the favicon re-renders every page" "$out" "5 rendered"
 check_contains "pages now link folio's icon" "$(get /notes/plain)" '<link rel="icon" href="/_folio/icon.'
 icon=$(get /notes/plain | grep -o '/_folio/icon\.[0-9a-f]*\.svg' | head -1)
 check_eq "folio's icon is served" "$(http_code "http://127.0.0.1:$PORT$icon")" 200
@@ -109,8 +111,9 @@ check_contains "a relative og:image without base_url" "$cover" '<meta property="
 check_contains "the description, escaped" "$cover" '<meta name="description" content="A &quot;cover&quot; note">'
 check_contains "a large card with an image" "$cover" '<meta name="twitter:card" content="summary_large_image">'
 stop_pid "$INGEST_PID"
+check_lacks "no Mermaid until mermaid_js is set" "$(get /flow)" "/_folio/vendor/mermaid"
 "$FOLIO_BIN/ingestd" --data "$DATA" --api "127.0.0.1:$API" --set base_url=https://notes.example.org/ \
-	>>"$T/ingestd.log" 2>&1 &
+	--set mermaid_js="$T/mermaid.min.js" >>"$T/ingestd.log" 2>&1 &
 INGEST_PID=$!
 track "$INGEST_PID"
 check "ingestd restarts with base_url" wait_http "http://127.0.0.1:$API/api/v1/status" 30
@@ -118,5 +121,10 @@ cover=$(get /cover)
 check_contains "canonical" "$cover" '<link rel="canonical" href="https://notes.example.org/cover">'
 check_contains "og:url" "$cover" '<meta property="og:url" content="https://notes.example.org/cover">'
 check_contains "og:image" "$cover" '<meta property="og:image" content="https://notes.example.org/img/cover.png">'
+mm=$(get /flow | grep -o '<script defer src="/_folio/vendor/mermaid\.[0-9a-f]\{12\}\.min\.js"></script>' |
+	sed 's/.*src="//; s/".*//')
+check "the diagram page links Mermaid" test -n "$mm"
+check_eq "Mermaid is served from the site" "$(get "$mm")" "window.mermaid = {};"
+check_lacks "a page without a diagram does not" "$(get /notes/euler)" "mermaid"
 
 finish
