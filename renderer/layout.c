@@ -171,7 +171,8 @@ static const char layout_stylesheet[] =
         ".site-footer a{color:inherit}\n"
         ".not-found{text-align:center;padding:3rem 0}\n"
         ".not-found .note-title{font-size:2.5rem}\n"
-        "@media (max-width:40rem){body{font-size:1rem}.note-title{font-size:1.75rem}"
+        "@media (max-width:40rem){body{font-size:1rem}.note-title,.not-found "
+        ".note-title{font-size:1.75rem}"
         "h1{font-size:1.6rem}h2{font-size:1.35rem}main{padding-top:1.5rem}"
         ".page,.site-bar,.site-footer{padding-left:1rem;padding-right:1rem}}\n"
         "@media print{.site-header,.site-footer,.backlinks,.sidebar,.toc-box{display:none}"
@@ -300,6 +301,68 @@ bool
 layout_has_mermaid(struct slice html)
 {
 	return find(html.ptr, html.ptr + html.len, "<pre class=\"mermaid\"") != NULL;
+}
+
+/* Where a cut excerpt of n bytes may end: at a word, never inside an entity or a character. */
+static size_t
+excerpt_cut(const char *t, size_t n, uint8_t next)
+{
+	size_t word = n;
+	while (word > 0 && t[word - 1] != ' ')
+		word--;
+	if (word > n / 2) {
+		n = word - 1;               // before the space: a whole word
+	} else if ((next & 0xC0) == 0x80) { // inside a character: drop its first bytes too
+		while (n > 0 && ((uint8_t)t[n - 1] & 0xC0) == 0x80)
+			n--;
+		n -= n > 0;
+	}
+	for (size_t k = n; k-- > 0 && t[k] != ';' && t[k] != ' ';) {
+		if (t[k] == '&') {
+			n = k;
+			break;
+		}
+	}
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	return n;
+}
+
+size_t
+layout_excerpt(struct slice html, char *out, size_t max)
+{
+	const uint8_t *p = html.ptr, *end = html.ptr + html.len;
+	size_t n = 0;
+	if (max < 8)
+		return max ? (out[0] = '\0', 0) : 0;
+	size_t limit = max - 4; // room for an ellipsis and the NUL
+	while (n == 0 && (p = find(p, end, "<p>"))) {
+		const uint8_t *stop = find(p, end, "</p>");
+		stop = stop ? stop : end;
+		bool space = false;
+		for (p += 3; p < stop && n < limit;) {
+			if (*p == '<') { // a tag: dropped, its text kept
+				const uint8_t *gt = memchr(p, '>', (size_t)(stop - p));
+				p = gt ? gt + 1 : stop;
+			} else if (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+				space = n > 0;
+				p++;
+			} else if (space) {
+				out[n++] = ' ';
+				space = false;
+			} else {
+				out[n++] = (char)*p++;
+			}
+		}
+		if (n == limit && p < stop) {
+			n = excerpt_cut(out, n, *p);
+			memcpy(out + n, "\xE2\x80\xA6", 3); // an ellipsis
+			n += 3;
+		}
+		p = stop;
+	}
+	out[n] = '\0';
+	return n;
 }
 
 /* --- the document ------------------------------------------------------------------------- */
@@ -565,11 +628,16 @@ backlinks(const struct layout_page *p, struct buf *out)
 
 /* OpenGraph and Twitter card tags: what a link preview shows. */
 static void
-social(const struct layout_page *p, const char *title, struct buf *out)
+social(const struct layout_page *p, const char *title, const char *excerpt, struct buf *out)
 {
 	meta(out, "property", "og:title", title, false);
 	meta(out, "property", "og:site_name", p->site_title, false);
 	meta(out, "property", "og:description", p->description, false);
+	if (*excerpt) {
+		buf_puts(out, "<meta property=\"og:description\" content=\"");
+		buf_puts(out, excerpt);
+		buf_puts(out, "\">\n");
+	}
 	meta(out, "property", "og:url", p->canonical, true);
 	meta(out, "property", "og:image", p->image, true);
 	buf_puts(out, "<meta property=\"og:type\" content=\"article\">\n");
@@ -588,8 +656,20 @@ layout_page(const struct layout_page *p, struct buf *out)
 		href(out, p->canonical);
 		buf_puts(out, "\">\n");
 	}
-	meta(out, "name", "description", p->description, false);
-	social(p, title, out);
+	// Without a description, the first paragraph's text (already escaped) stands in.
+	char excerpt[LAYOUT_EXCERPT_MAX];
+	struct layout_page q = *p;
+	if (!(p->description && *p->description) &&
+	    layout_excerpt(p->content, excerpt, sizeof(excerpt))) {
+		buf_puts(out, "<meta name=\"description\" content=\"");
+		buf_puts(out, excerpt);
+		buf_puts(out, "\">\n");
+		q.description = NULL;
+	} else {
+		excerpt[0] = '\0';
+		meta(out, "name", "description", p->description, false);
+	}
+	social(&q, title, excerpt, out);
 	buf_puts(out, "</head>\n<body>\n");
 	site_header(out, p);
 	page_start(out, p);

@@ -80,6 +80,15 @@ struct layout_heading {
  */
 size_t layout_headings(struct slice html, struct layout_heading *out, size_t max);
 
+/*
+ * Writes the text of the first non-empty paragraph of rendered HTML to out (size max,
+ * NUL-terminated), tags dropped, whitespace collapsed, still HTML-escaped as the fragment
+ * is, cut at a word with an ellipsis when longer: the meta description of a note without
+ * one. Returns its length (0: no paragraph text).
+ */
+#define LAYOUT_EXCERPT_MAX 200
+size_t layout_excerpt(struct slice html, char *out, size_t max);
+
 /* True when rendered HTML holds math (the renderer's class="math ...") or a mermaid block. */
 bool layout_has_math(struct slice html);
 bool layout_has_mermaid(struct slice html);

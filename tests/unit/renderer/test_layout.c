@@ -79,7 +79,8 @@ t_full_page(void)
 	LACKS(html, "Backlinks");
 	LACKS(html, "note-header");
 	LACKS(html, "<h1");
-	LACKS(html, "description");
+	HAS(html, "<meta name=\"description\" content=\"Body text\">"); // the first paragraph
+	HAS(html, "<meta property=\"og:description\" content=\"Body text\">");
 	LACKS(html, "canonical");
 	HAS(html, "<p>Body text</p>");
 	buf_fini(&out);
@@ -466,6 +467,41 @@ t_escaping_chrome(void)
 	buf_fini(&out);
 }
 
+/* The first paragraph's text stands in for a missing description. */
+static void
+t_excerpt(void)
+{
+	char out[LAYOUT_EXCERPT_MAX];
+	CHECK_INT_EQ(layout_excerpt(SLICE_LIT("<h1>T</h1>\n<p></p><p>  A <a href=\"/x\">link</a>,\n"
+	                                      "&amp; <em>more</em>.</p><p>Next</p>"),
+	                            out, sizeof(out)),
+	             19);
+	CHECK_STR_EQ(out, "A link, &amp; more.");
+	CHECK_INT_EQ(layout_excerpt(SLICE_LIT("<pre>code</pre>"), out, sizeof(out)), 0);
+	CHECK_STR_EQ(out, "");
+
+	// Long text is cut at a word, with an ellipsis, and fits.
+	char small[24];
+	layout_excerpt(SLICE_LIT("<p>one two three four five six seven</p>"), small, sizeof(small));
+	CHECK_STR_EQ(small, "one two three four\xE2\x80\xA6");
+	// Never inside an entity ...
+	layout_excerpt(SLICE_LIT("<p>abcdefghijklmnop&quot;xyz</p>"), small, sizeof(small));
+	CHECK_STR_EQ(small, "abcdefghijklmnop\xE2\x80\xA6");
+	// ... nor inside a character.
+	layout_excerpt(SLICE_LIT("<p>abcdefghijklmnopq\xC3\xA9\xC3\xA9\xC3\xA9</p>"), small,
+	               sizeof(small));
+	CHECK_STR_EQ(small, "abcdefghijklmnopq\xC3\xA9\xE2\x80\xA6");
+
+	// A written description wins.
+	struct layout_page p = {.description = "Mine", .content = SLICE_LIT("<p>Body</p>")};
+	struct buf b;
+	buf_init(&b, 0);
+	const char *html = page(&p, &b);
+	HAS(html, "<meta name=\"description\" content=\"Mine\">");
+	LACKS(html, "content=\"Body\"");
+	buf_fini(&b);
+}
+
 static const struct test tests[] = {
         {"full_page", t_full_page},
         {"escaping", t_escaping},
@@ -481,6 +517,7 @@ static const struct test tests[] = {
         {"social", t_social},
         {"vendor_scripts", t_vendor_scripts},
         {"escaping_chrome", t_escaping_chrome},
+        {"excerpt", t_excerpt},
 };
 
 TEST_MAIN(tests)
