@@ -44,6 +44,9 @@ static const char layout_stylesheet[] =
         ".site-title{font-weight:600;font-size:1.05rem;color:var(--fg);text-decoration:none;"
         "margin-right:auto}\n"
         ".site-title:hover{color:var(--accent)}\n"
+        ".skip-link{position:absolute;left:-999px;top:.5rem;z-index:10;padding:.4rem .8rem;"
+        "background:var(--bg);border:1px solid var(--border);border-radius:6px}\n"
+        ".skip-link:focus{left:.5rem}\n"
         ".theme-toggle{display:none;align-items:center;justify-content:center;width:2.25rem;"
         "height:2.25rem;padding:0;border:1px solid var(--border);border-radius:8px;"
         "background:transparent;color:var(--muted);cursor:pointer}\n"
@@ -101,6 +104,7 @@ static const char layout_stylesheet[] =
         ".note-meta{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;"
         "color:var(--muted);font-size:.9rem}\n"
         ".tags{display:contents}\n"
+        "a.tag:hover{text-decoration:underline}\n"
         ".tag{display:inline-block;padding:.05rem .6rem;border-radius:999px;"
         "background:var(--tag-bg);color:var(--accent);font-size:.85rem;text-decoration:none}\n"
         "h1,h2,h3,h4,h5,h6{line-height:1.25;margin:2rem 0 .75rem;font-weight:650;"
@@ -480,7 +484,9 @@ static void
 site_header(struct buf *out, const struct layout_page *p)
 {
 	const char *home = p->home_url && *p->home_url ? p->home_url : "/";
-	buf_puts(out, "<header class=\"site-header\"><div class=\"site-bar\">"
+	// The skip link's target has a '_', which heading slugs never contain.
+	buf_puts(out, "<a class=\"skip-link\" href=\"#_content\">Skip to content</a>\n"
+	              "<header class=\"site-header\"><div class=\"site-bar\">"
 	              "<a class=\"site-title\" href=\"");
 	href(out, home);
 	buf_puts(out, "\">");
@@ -564,9 +570,16 @@ note_header(const struct layout_page *p, const char *title, struct buf *out)
 			for (size_t i = 0; i < p->ntags; i++) {
 				if (!p->tags[i] || !*p->tags[i])
 					continue;
-				buf_puts(out, "<span class=\"tag\">#");
+				const char *url = p->tag_urls ? p->tag_urls[i] : NULL;
+				if (url && *url) {
+					buf_puts(out, "<a class=\"tag\" href=\"");
+					href(out, url);
+					buf_puts(out, "\">#");
+				} else {
+					buf_puts(out, "<span class=\"tag\">#");
+				}
 				text(out, p->tags[i]);
-				buf_puts(out, "</span>");
+				buf_puts(out, url && *url ? "</a>" : "</span>");
 			}
 			buf_puts(out, "</span>");
 		}
@@ -673,7 +686,7 @@ layout_page(const struct layout_page *p, struct buf *out)
 	buf_puts(out, "</head>\n<body>\n");
 	site_header(out, p);
 	page_start(out, p);
-	buf_puts(out, "<main>\n<article class=\"note");
+	buf_puts(out, "<main id=\"_content\">\n<article class=\"note");
 	for (size_t i = 0; i < p->ncssclasses; i++) {
 		if (!p->cssclasses[i] || !*p->cssclasses[i])
 			continue;
@@ -715,7 +728,7 @@ layout_not_found_page(const struct layout_page *p, struct buf *out)
 	buf_puts(out, "<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n");
 	site_header(out, p);
 	page_start(out, p);
-	buf_puts(out, "<main>\n<article class=\"note not-found\">\n"
+	buf_puts(out, "<main id=\"_content\">\n<article class=\"note not-found\">\n"
 	              "<h1 class=\"note-title\">Page not found</h1>\n"
 	              "<p>There is no page at this address, or it is not published.</p>\n"
 	              "<p><a href=\"");

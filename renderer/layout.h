@@ -59,6 +59,8 @@ struct layout_page {
 	const char *katex_js;
 	const char *mermaid_js; /* linked only when content holds <pre class="mermaid"> */
 	bool no_toc;            /* no table of contents (list pages) */
+	const char *const
+	        *tag_urls; /* hrefs of the tag pages, parallel to tags; NULL: plain tags */
 };
 
 /* One heading of a rendered fragment, for the table of contents. */

@@ -307,6 +307,23 @@ t_theme_toggle(void)
 	buf_fini(&out);
 }
 
+/* Tags link to their pages when the caller knows the URLs. */
+static void
+t_tag_links(void)
+{
+	static const char *const tags[] = {"a", "b/c", "d"};
+	static const char *const urls[] = {"/tags/a", "/tags/b/c\"", NULL};
+	struct layout_page p = {.content = SLICE_LIT("x"), .tags = tags, .ntags = 3};
+	struct buf out;
+	buf_init(&out, 0);
+	HAS(page(&p, &out), "<span class=\"tag\">#a</span><span class=\"tag\">#b/c</span>");
+	p.tag_urls = urls;
+	const char *html = page(&p, &out);
+	HAS(html, "<a class=\"tag\" href=\"/tags/a\">#a</a>"
+	          "<a class=\"tag\" href=\"/tags/b/c%22\">#b/c</a><span class=\"tag\">#d</span>");
+	buf_fini(&out);
+}
+
 /* The sidebar: a placeholder the theme script fills, with a link that works without it. */
 static void
 t_sidebar(void)
@@ -320,7 +337,9 @@ t_sidebar(void)
 	HAS(html, "<div class=\"page has-nav\">");
 	HAS(html, "<nav class=\"site-nav\" aria-label=\"Notes\" data-nav=\"/_folio/nav.html\">"
 	          "<ul><li><a href=\"/\">All notes</a></li></ul></nav>");
-	CHECK(strstr(html, "sidebar") < strstr(html, "<main>"));
+	CHECK(strstr(html, "sidebar") < strstr(html, "<main id=\"_content\">"));
+	// A keyboard reader can skip the header and the sidebar.
+	HAS(html, "<a class=\"skip-link\" href=\"#_content\">Skip to content</a>");
 	buf_reset(&out);
 	CHECK_INT_EQ(layout_not_found_page(&p, &out), 0);
 	HAS(buf_cstr(&out), "data-nav=\"/_folio/nav.html\"");
@@ -518,6 +537,7 @@ static const struct test tests[] = {
         {"vendor_scripts", t_vendor_scripts},
         {"escaping_chrome", t_escaping_chrome},
         {"excerpt", t_excerpt},
+        {"tag_links", t_tag_links},
 };
 
 TEST_MAIN(tests)
