@@ -17,7 +17,9 @@ PKGS="$PKGS sqlite3 systemd strace"
 # never pulls these.
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS nginx hugo wrk time"
 # KaTeX (math) comes from Debian's libjs-katex; pages with math link it from the site.
-PKGS="$PKGS libjs-katex"
+# tests/integ/theme_browser.sh drives Chromium from node with node-ws (and is skipped
+# where chromium is not installed).
+PKGS="$PKGS libjs-katex node-ws"
 
 # `deps.sh --mermaid` (make demo) also fetches Mermaid's browser build into
 # build/vendor/mermaid.min.js with `npm pack mermaid`, when npm is there and the file is
