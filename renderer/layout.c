@@ -69,6 +69,8 @@ static const char layout_stylesheet[] =
         "font-weight:600}\n"
         ".site-nav summary{text-transform:none;letter-spacing:0;font-size:inherit;"
         "font-weight:500;color:var(--fg);padding:.15rem .5rem}\n"
+        ".site-nav summary a{display:inline;padding:0}\n"
+        ".site-nav li>span{display:block;padding:.15rem .5rem;font-weight:500}\n"
         ".toc ul{list-style:none;margin:.25rem 0 0;padding:0;font-size:.9rem}\n"
         ".toc li{margin:0}\n"
         ".toc a{display:block;padding:.12rem 0;color:var(--muted);text-decoration:none;"
@@ -371,7 +373,10 @@ layout_excerpt(struct slice html, char *out, size_t max)
 
 /* --- the document ------------------------------------------------------------------------- */
 
-/* Appends HTML without its tags: the text of a heading, still escaped as it was. */
+/*
+ * Appends HTML without its tags: the text of a heading, still escaped as it was. Footnote
+ * references (<sup>...</sup>) go with their text.
+ */
 static void
 put_untagged(struct buf *out, struct slice h)
 {
@@ -382,6 +387,11 @@ put_untagged(struct buf *out, struct slice h)
 		buf_put(out, p, (size_t)(stop - p));
 		if (!lt)
 			break;
+		if (starts(lt, end, "<sup")) {
+			const uint8_t *close = find(lt, end, "</sup>");
+			p = close ? close + 6 : end;
+			continue;
+		}
 		const uint8_t *gt = memchr(lt, '>', (size_t)(end - lt));
 		p = gt ? gt + 1 : end;
 	}

@@ -258,7 +258,8 @@ t_toc(void)
 	        .title = "T",
 	        .show_title = true,
 	        .content = SLICE_LIT("<p>x</p>\n<h2 id=\"a\">A <a href=\"/l\">link</a></h2>\n"
-	                             "<h3 id=\"b-1\">B &lt;1&gt;</h3>\n"),
+	                             "<h3 id=\"b-1\">B &lt;1&gt;<sup class=\"footnote-ref\">"
+	                             "<a href=\"#fn1\">1</a></sup></h3>\n"),
 	};
 	struct buf out;
 	buf_init(&out, 0);
