@@ -26,7 +26,7 @@ else
 Q :=
 endif
 
-PKGS     := lmdb md4c msgpack sqlite3 jansson yaml-0.1 zlib libcurl
+PKGS     := lmdb md4c msgpack sqlite3 jansson yaml-0.1 zlib libcurl libutf8proc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 NNG_LIBS  ?= -lnng

@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "ingestd/embed.h"
+#include "ingestd/layouts.h"
 #include "ingestd/links.h"
 #include "ingestd/mime.h"
+#include "ingestd/site.h"
+#include "ingestd/sitedb.h"
 #include "ingestd/source.h"
 #include "ingestd/strset.h"
 #include "ingestd/urls.h"
@@ -22,10 +26,12 @@
 #include "renderer/layout.h"
 #include "renderer/livejs.h"
 #include "renderer/slug.h"
+#include "renderer/template.h"
 #include "renderer/themejs.h"
 #include "shared/config.h"
 #include "shared/defs.h"
 #include "shared/err.h"
+#include "shared/log.h"
 #include "shared/pagefmt.h"
 #include "shared/sha256.h"
 #include "shared/stats.h"
@@ -35,9 +41,14 @@
 #define BUILD_JS_TYPE    "text/javascript; charset=utf-8"
 #define BUILD_IMMUTABLE  "public, max-age=31536000, immutable"
 #define BUILD_SPECIAL_CC "public, no-cache"
-#define BUILD_SVG_TYPE   "image/svg+xml"
-#define BUILD_NAV_URL    "/_folio/nav.html"
-#define BUILD_MAX_ICONS  8
+#define BUILD_LAYOUT_MAX (32u << 20) /* a vault layout's page may not grow past 32 MiB */
+/* Embeds nest at most this deep; deeper ones (and cycles) stay links. */
+#define BUILD_EMBED_DEPTH 4
+/* Part of the build signature: how note embeds render (transclusion, NFC names). */
+#define BUILD_EMBED_SIG "embeds: transclusion 1"
+#define BUILD_SVG_TYPE  "image/svg+xml"
+#define BUILD_NAV_URL   "/_folio/nav.html"
+#define BUILD_MAX_ICONS 8
 
 /*
  * A fixed note rendered once at startup: its output goes into the build signature, so a
@@ -61,7 +72,7 @@ struct build {
 	char theme_url[64];
 	char icon_url[64]; /* folio's favicon, for vaults without one */
 	struct vendor *vendor;
-	struct site_files *site;
+	struct vault_site *vsite; /* the vault's own site files */
 	struct layout_icon default_icon;
 	char signature[65];
 	int64_t start;
@@ -76,13 +87,21 @@ struct build {
 	void *cached_arg;
 	bool gzip_given; /* build_give_gzip: use gzip_body instead of compressing */
 	struct slice gzip_body;
+	struct layouts *layouts; /* vault layouts (build_set_layouts), NULL: folio's only */
+	struct buf lay;          /* a layout file's bytes */
+	struct sitedb *site;     /* generated pages' statements */
+	render_tag_fn *tag_fn;
+	void *tag_arg;
+	/* Note embeds being rendered, outermost first (cycles and depth are cut here). */
+	const char *embedding[BUILD_EMBED_DEPTH];
+	size_t nembedding;
 };
 
 /*
  * The vault's own site files (publish.css, publish.js, favicons at the root), looked up
  * again only when the vault's set of paths changed.
  */
-struct site_files {
+struct vault_site {
 	uint64_t changes; /* vault_changes when computed */
 	bool known;
 	char *publish_css, *publish_js;
@@ -172,6 +191,18 @@ join_lines(char *const *items, size_t n)
 	return s;
 }
 
+/* A frontmatter slug replaces the last segment of the note's URL: "A/B.md" + "x" -> "A/x". */
+static char *
+slug_in_folder(const char *path, const char *slug)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) + 1 : 0;
+	char *s = xmalloc(n + strlen(slug) + 1);
+	memcpy(s, path, n);
+	strcpy(s + n, slug);
+	return s;
+}
+
 int
 build_meta(const char *path, struct slice content, struct build_meta *m)
 {
@@ -190,6 +221,11 @@ build_meta(const char *path, struct slice content, struct build_meta *m)
 	m->body_off = (size_t)(m->body.ptr - content.ptr);
 	m->title = fm.title && *fm.title ? xstrdup(fm.title) : title_from_path(path);
 	m->permalink = fm.permalink && *fm.permalink ? xstrdup(fm.permalink) : NULL;
+	if (!m->permalink && fm.slug && *fm.slug) {
+		m->permalink = slug_in_folder(path, fm.slug);
+	}
+	m->aliases = join_lines(fm.aliases, fm.naliases);
+	m->layout = fm.layout && *fm.layout ? xstrdup(fm.layout) : NULL;
 	m->description = fm.description ? xstrdup(fm.description) : NULL;
 	m->date = fm.date ? xstrdup(fm.date) : NULL;
 	m->tags = join_lines(fm.tags, fm.ntags);
@@ -213,13 +249,15 @@ build_meta_fini(struct build_meta *m)
 	free(m->image);
 	free(m->cssclasses);
 	free(m->frontmatter);
+	free(m->aliases);
+	free(m->layout);
 	memset(m, 0, sizeof(*m));
 }
 
 /* --- site chrome ---------------------------------------------------------------------------- */
 
 static void
-site_files_clear(struct site_files *sf)
+vsite_clear(struct vault_site *sf)
 {
 	free(sf->publish_css);
 	free(sf->publish_js);
@@ -255,16 +293,16 @@ icon_sizes(const char *path)
 	return xstrndup(s, (size_t)(end - s));
 }
 
-struct site_scan {
-	struct site_files *sf;
+struct vsite_scan {
+	struct vault_site *sf;
 	struct buf href;
 };
 
 static int
-site_file_seen(void *arg, const struct vault_entry *e)
+vsite_seen(void *arg, const struct vault_entry *e)
 {
-	struct site_scan *ss = arg;
-	struct site_files *sf = ss->sf;
+	struct vsite_scan *ss = arg;
+	struct vault_site *sf = ss->sf;
 	if (!e->url || !build_is_site_file(e->path)) {
 		return 0;
 	}
@@ -307,18 +345,18 @@ icon_cmp(const void *a, const void *b)
 }
 
 /* The vault's site files, scanned again when files came or went since the last look. */
-static const struct site_files *
-site_files(struct build *b)
+static const struct vault_site *
+vsite_get(struct build *b)
 {
-	struct site_files *sf = b->site;
+	struct vault_site *sf = b->vsite;
 	uint64_t now = vault_changes(b->vault);
 	if (sf->known && sf->changes == now) {
 		return sf;
 	}
-	site_files_clear(sf);
-	struct site_scan ss = {.sf = sf};
+	vsite_clear(sf);
+	struct vsite_scan ss = {.sf = sf};
 	buf_init(&ss.href, 0);
-	vault_each(b->vault, site_file_seen, &ss);
+	vault_each(b->vault, vsite_seen, &ss);
 	buf_fini(&ss.href);
 	// vault_each has no order: sort so that every page links the icons alike.
 	qsort(sf->icons, sf->nicons, sizeof(*sf->icons), icon_cmp);
@@ -337,7 +375,7 @@ build_layout_site(struct build *b, struct layout_page *lp)
 	lp->katex_css = vendor_katex_css(b->vendor);
 	lp->katex_js = vendor_katex_js(b->vendor);
 	lp->mermaid_js = vendor_mermaid_js(b->vendor);
-	const struct site_files *sf = b->vault ? site_files(b) : NULL;
+	const struct vault_site *sf = b->vault ? vsite_get(b) : NULL;
 	lp->publish_css = sf ? sf->publish_css : NULL;
 	lp->publish_js = sf ? sf->publish_js : NULL;
 	if (sf && sf->nicons) {
@@ -363,6 +401,7 @@ build_add_specials(const struct build *b, struct strset *urls)
 /* --- the builder --------------------------------------------------------------------------- */
 
 static int build_resolve(void *arg, const struct render_link *l, struct buf *url);
+static int build_embed(void *arg, const struct render_link *l, struct buf *out, struct buf *title);
 
 /* The theme's files and the vendor libraries: their URLs carry their content hashes. */
 static void
@@ -397,6 +436,8 @@ build_sign(struct build *b)
 	snprintf(line, sizeof(line), "%d %lld", b->cfg->strict_line_breaks,
 	         (long long)b->cfg->gzip_level);
 	sha256_update(&h, line, strlen(line));
+	/* What the sample cannot show (it has no vault): bump when embeds render otherwise. */
+	sha256_update(&h, BUILD_EMBED_SIG, sizeof(BUILD_EMBED_SIG));
 	build_sign_theme(b, &h);
 
 	/* The sample page, rendered without a vault (links fall back to slug URLs). */
@@ -443,7 +484,8 @@ build_new(const struct config *c, struct source *src, struct vault *v)
 	b->src = src;
 	b->vault = v;
 	b->gz = compressor_new((int)c->gzip_level);
-	if (!b->gz) {
+	if (!b->gz || sitedb_open(&b->site, src) < 0) {
+		compressor_free(b->gz);
 		free(b);
 		return NULL;
 	}
@@ -454,6 +496,7 @@ build_new(const struct config *c, struct source *src, struct vault *v)
 	buf_init(&b->tmp, 0);
 	buf_init(&b->canon, 0);
 	buf_init(&b->image, 0);
+	buf_init(&b->lay, 0);
 	b->start = (int64_t)time(NULL);
 	struct slice css = layout_css();
 	char hex[65];
@@ -471,7 +514,7 @@ build_new(const struct config *c, struct source *src, struct vault *v)
 	sha256_hex(icon.ptr, icon.len, hex);
 	snprintf(b->icon_url, sizeof(b->icon_url), "/_folio/icon.%.12s.svg", hex);
 	b->vendor = vendor_load(c->katex_dir, c->mermaid_js);
-	b->site = xcalloc(1, sizeof(*b->site));
+	b->vsite = xcalloc(1, sizeof(*b->vsite));
 	build_sign(b);
 	return b;
 }
@@ -483,8 +526,9 @@ build_free(struct build *b)
 		return;
 	}
 	compressor_free(b->gz);
-	site_files_clear(b->site);
-	free(b->site);
+	sitedb_close(b->site);
+	vsite_clear(b->vsite);
+	free(b->vsite);
 	vendor_free(b->vendor);
 	buf_fini(&b->md);
 	buf_fini(&b->html);
@@ -493,6 +537,7 @@ build_free(struct build *b)
 	buf_fini(&b->tmp);
 	buf_fini(&b->canon);
 	buf_fini(&b->image);
+	buf_fini(&b->lay);
 	free(b);
 }
 
@@ -519,6 +564,25 @@ build_on_missing(struct build *b, build_missing_fn *fn, void *arg)
 {
 	b->missing = fn;
 	b->missing_arg = arg;
+}
+
+void
+build_set_layouts(struct build *b, struct layouts *l)
+{
+	b->layouts = l;
+}
+
+void
+build_on_tag(struct build *b, render_tag_fn *fn, void *arg)
+{
+	b->tag_fn = fn;
+	b->tag_arg = arg;
+}
+
+struct sitedb *
+build_sitedb(struct build *b)
+{
+	return b->site;
 }
 
 void
@@ -607,6 +671,88 @@ build_resolve(void *arg, const struct render_link *l, struct buf *url)
 	return rc;
 }
 
+/*
+ * Transcludes a note (render_embed_fn). The target resolves from the note being rendered
+ * (the innermost embed's note when embeds nest); it must be a published note holding a
+ * page, not private unless the page it lands on is private too, not already being
+ * embedded (a cycle), and within BUILD_EMBED_DEPTH. Its section renders with links
+ * resolving from its own path and reported to nobody: they are its links, not the
+ * embedding note's (no backlinks from embedded text, no warnings twice).
+ */
+static int
+build_embed(void *arg, const struct render_link *l, struct buf *out, struct buf *title)
+{
+	struct build *b = arg;
+	if (l->target.len == 0 || !b->cur_path || b->nembedding >= BUILD_EMBED_DEPTH) {
+		return ERR_NOTFOUND;
+	}
+	const struct vault_entry *e = links_resolve(b->vault, b->cur_path, l->kind, l->target);
+	if (!e || !e->is_note || !e->url || !e->published) {
+		return ERR_NOTFOUND;
+	}
+	const char *root = b->nembedding ? b->embedding[0] : b->cur_path;
+	if (strcmp(e->path, root) == 0 || strcmp(e->path, b->cur_path) == 0) {
+		return ERR_NOTFOUND;
+	}
+	for (size_t i = 0; i < b->nembedding; i++) {
+		if (strcmp(b->embedding[i], e->path) == 0) {
+			return ERR_NOTFOUND;
+		}
+	}
+	struct buf md;
+	buf_init(&md, 0);
+	struct source_note_body nb;
+	int rc = source_note_body(b->src, e->path, &nb, &md);
+	if (rc == 0 && nb.private_) {
+		struct source_note_copy rn;
+		int prc = source_note_get(b->src, root, &rn);
+		if (prc == 0) {
+			rc = rn.private_ ? 0 : ERR_NOTFOUND;
+			source_note_copy_fini(&rn);
+		} else {
+			rc = prc == ERR_NOTFOUND ? ERR_NOTFOUND : prc;
+		}
+	}
+	struct slice section = {0};
+	if (rc == 0 && !embed_section((struct slice){md.ptr + nb.body_off, md.len - nb.body_off},
+	                              l->frag, &section)) {
+		rc = ERR_NOTFOUND; // the heading or block is gone: show the link
+	}
+	if (rc == 0) {
+		buf_puts(title, nb.title ? nb.title : e->path);
+		const char *saved_path = b->cur_path;
+		build_link_fn *saved_fn = b->link_fn;
+		build_missing_fn *saved_missing = b->missing;
+		b->embedding[b->nembedding++] = saved_path;
+		b->cur_path = e->path;
+		b->link_fn = NULL;
+		b->missing = NULL;
+		struct render_opts ro = {
+		        .strict_line_breaks = b->cfg->strict_line_breaks,
+		        .resolve = build_resolve,
+		        .arg = b,
+		        .embed = build_embed,
+		};
+		size_t start = out->len;
+		rc = render_markdown(section, &ro, out, NULL);
+		b->nembedding--;
+		b->cur_path = saved_path;
+		b->link_fn = saved_fn;
+		b->missing = saved_missing;
+		if (rc == ERR_PROTO) {
+			out->len = start;
+			rc = ERR_NOTFOUND;
+		}
+		embed_drop_ids(out, start);
+	}
+	if (rc != 0 && rc != ERR_NOMEM && rc != ERR_NOTFOUND) {
+		rc = ERR_NOTFOUND; // a database error shows as the link; the page still builds
+	}
+	source_note_body_fini(&nb);
+	buf_fini(&md);
+	return rc;
+}
+
 struct backlinks {
 	struct layout_link *items;
 	size_t n, cap;
@@ -651,6 +797,9 @@ build_fragment(struct build *b, const char *path, struct slice body, struct buf 
 	        .strict_line_breaks = b->cfg->strict_line_breaks,
 	        .resolve = build_resolve,
 	        .arg = b,
+	        .tag = b->tag_fn,
+	        .tag_arg = b->tag_arg,
+	        .embed = build_embed,
 	};
 	struct render_info info = {0};
 	size_t start = out->len;
@@ -781,6 +930,47 @@ backlinks_tidy(struct backlinks *bl)
 }
 
 /*
+ * The vault layout the note at path uses (notes.layout, chosen at push time), compiled
+ * through the cache; *t stays NULL for folio's own layout. A layout that cannot be had is
+ * logged and the default used: layouts are compiled when pushed, so this is a damaged
+ * database, not a user mistake.
+ */
+static int
+note_layout(struct build *b, const char *path, const struct template **t)
+{
+	*t = NULL;
+	if (!b->layouts) {
+		return 0;
+	}
+	struct source_note_extra x;
+	int rc = source_note_extra_get(b->src, path, &x);
+	if (rc) {
+		return rc == ERR_NOTFOUND ? 0 : rc;
+	}
+	struct source_file_info fi;
+	if (*x.layout && (rc = source_file_get(b->src, x.layout, &fi)) == 0) {
+		*t = layouts_find(b->layouts, fi.sha256);
+		if (!*t) {
+			char err[200];
+			buf_reset(&b->lay);
+			rc = source_file_content(b->src, x.layout, &b->lay);
+			if (!rc) {
+				rc = layouts_get(b->layouts, x.layout, fi.sha256,
+				                 buf_slice(&b->lay), t, err, sizeof(err));
+			}
+			if (rc == ERR_PROTO) {
+				log_err("build.layout", "path=\"%s\" err=\"%s\"", path, err);
+			}
+		}
+	}
+	if (rc == ERR_NOTFOUND || rc == ERR_PROTO) {
+		rc = 0;
+	}
+	source_note_extra_fini(&x);
+	return rc;
+}
+
+/*
  * Renders the note r describes, whose source is in b->md. not_found: as the site's 404
  * page (no backlinks). Frontmatter was parsed at push time; its fields come from SQLite.
  */
@@ -844,7 +1034,23 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 		build_layout_site(b, &lp);
 		buf_reset(&b->page);
 		int64_t t0 = stats_mono_us();
-		rc = layout_page(&lp, &b->page);
+		const struct template *t = NULL;
+		rc = not_found ? 0 : note_layout(b, r->path, &t);
+		if (!rc && t) {
+			struct template_data td = {&lp, url, b->cfg->base_url};
+			rc = template_render(t, &td, &b->page, BUILD_LAYOUT_MAX);
+			if (rc == ERR_TOOBIG) {
+				log_warn("build.layout",
+				         "url=\"%s\" msg=\"page over %u bytes: "
+				         "default layout used\"",
+				         url, BUILD_LAYOUT_MAX);
+			}
+			t = rc == ERR_TOOBIG ? NULL : t;
+			rc = rc == ERR_TOOBIG ? 0 : rc;
+		}
+		if (!rc && !t) {
+			rc = layout_page(&lp, &b->page);
+		}
 		b->render_us += (uint64_t)(stats_mono_us() - t0);
 	}
 	if (rc == 0) {
@@ -969,6 +1175,38 @@ build_livejs(struct build *b, uint64_t gen, struct buf *out)
 	return encode(b, &in, out);
 }
 
+/*
+ * A page folio generates (site.h): tag and folder pages, the nav fragment, the feeds.
+ * Site machinery like the 404 page: Last-Modified is when ingestd started, the ETag comes
+ * from the body, and no view is counted.
+ */
+static int
+build_generated(struct build *b, const char *url, const struct source_render *r, uint64_t gen,
+                struct buf *out)
+{
+	struct layout_page chrome = {0};
+	build_layout_site(b, &chrome);
+	struct site_look look = {b->cfg, b->css_url, build_live_url(b), &chrome};
+	const char *type;
+	buf_reset(&b->page);
+	int64_t t0 = stats_mono_us();
+	int rc = site_page(b->site, &look, url, r->path, r->kind, &b->page, &type);
+	b->render_us += (uint64_t)(stats_mono_us() - t0);
+	if (rc < 0) {
+		return rc;
+	}
+	struct page_input in = {
+	        .status = 200,
+	        .flags = PAGE_SPECIAL,
+	        .gen = gen,
+	        .mtime = b->start,
+	        .content_type = type,
+	        .cache_control = b->cfg->page_cache_control,
+	        .body = buf_slice(&b->page),
+	};
+	return encode(b, &in, out);
+}
+
 /* The theme script, folio's icon and the vendor files: immutable, content-hashed URLs. */
 static int
 build_theme_file(struct build *b, const char *url, uint64_t gen, struct buf *out, bool *found)
@@ -1036,6 +1274,11 @@ build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool 
 		break;
 	case URLS_REDIRECT:
 		rc = r.location ? build_redirect(b, r.location, gen, out) : ERR_CORRUPT;
+		break;
+	case URLS_TAG:
+	case URLS_FOLDER:
+	case URLS_SITE:
+		rc = build_generated(b, url, &r, gen, out);
 		break;
 	default:
 		rc = ERR_CORRUPT;

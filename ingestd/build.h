@@ -15,19 +15,22 @@
 
 struct build;
 struct config;
+struct sitedb;
 struct source;
 struct vault;
 
 /* What build_meta learns from a note's source, for the notes table. Heap strings. */
 struct build_meta {
 	char *title;       /* frontmatter title, else the file name without ".md" */
-	char *permalink;   /* NULL if none */
+	char *permalink;   /* NULL if none; a slug becomes the note's folder + "/" + slug */
 	char *description; /* NULL if none */
 	char *date;        /* as written, NULL if none */
 	char *tags;        /* tags joined by '\n', NULL if none */
 	char *image;       /* image or cover as written, NULL if none */
 	char *cssclasses;  /* joined by '\n', NULL if none */
 	char *frontmatter; /* JSON object: tags, aliases, date, image, cssclasses */
+	char *aliases;     /* aliases joined by '\n', NULL if none */
+	char *layout;      /* frontmatter layout name, NULL if none */
 	bool published;    /* not publish:false nor draft:true */
 	bool private_;     /* private: true */
 	struct slice body; /* the markdown after the frontmatter block, into the content */
@@ -69,6 +72,18 @@ const char *build_css_url(const struct build *b);
 const char *build_live_url(const struct build *b);
 /* A digest of everything besides the vault that shapes pages (theme, site settings). */
 const char *build_signature(const struct build *b);
+
+struct layouts;
+/*
+ * Renders notes whose notes.layout names a vault layout with it, compiled through l
+ * (borrowed; must outlive the builder). Without it every note gets folio's layout.
+ */
+void build_set_layouts(struct build *b, struct layouts *l);
+/* Reports the tags of notes rendered from now on to fn (NULL to stop). */
+void build_on_tag(struct build *b, render_tag_fn *fn, void *arg);
+
+/* The generated pages' statements (sitedb.h), owned by the builder. */
+struct sitedb *build_sitedb(struct build *b);
 
 struct layout_page;
 struct strset;

@@ -38,9 +38,13 @@
 
 #include "ingestd/build.h"
 #include "ingestd/ingest_impl.h"
+#include "ingestd/layouts.h"
+#include "ingestd/links.h"
 #include "ingestd/plan.h"
 #include "ingestd/publish.h"
+#include "ingestd/site.h"
 #include "ingestd/source.h"
+#include "ingestd/strset.h"
 #include "ingestd/urls.h"
 #include "ingestd/vault.h"
 #include "shared/config.h"
@@ -48,6 +52,7 @@
 #include "shared/err.h"
 #include "shared/log.h"
 #include "shared/pushmsg.h"
+#include "shared/sha256.h"
 #include "shared/stats.h"
 #include "shared/store.h"
 #include "shared/version.h"
@@ -86,6 +91,85 @@ load_page(void *arg, const struct source_page *p)
 	/* A note's redirect rows are URLS_REDIRECT, so a note holds at most one note page. */
 	vault_set_url(e, p->url);
 	return 0;
+}
+
+/* --- folded keys ---------------------------------------------------------------------------- */
+
+static void
+refold_one(void *arg, bool link, const char *s, struct buf *k1, struct buf *k2)
+{
+	(void)arg;
+	if (link) {
+		links_target_name(slice_str(s), k1);
+	} else {
+		vault_key(slice_str(s), true, k1);
+		vault_key(slice_str(s), false, k2);
+	}
+}
+
+static int
+note_non_ascii(void *arg, const char *path, const char *sha256, bool is_note)
+{
+	(void)sha256;
+	for (const char *p = path; *p && is_note; p++) {
+		if ((unsigned char)*p >= 0x80) {
+			strset_add(arg, path);
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A database whose stored keys were folded another way (before Unicode folding, or by an
+ * older VAULT_FOLD_VERSION) gets them computed again, once, and marked in meta "fold".
+ * Slug URLs of non-ASCII note names changed meaning with it (NFC): those notes are listed
+ * in in->reclaim, so the first push claims their URLs again.
+ */
+static int
+refold_keys(struct ingest *in)
+{
+	struct buf v;
+	buf_init(&v, 0);
+	int rc = source_meta_get(in->src, "fold", &v);
+	bool same = rc == 0 && strcmp(buf_cstr(&v), VAULT_FOLD_VERSION) == 0;
+	buf_fini(&v);
+	if (same) {
+		return 0;
+	}
+	rc = source_begin(in->src);
+	if (rc < 0) {
+		return rc;
+	}
+	rc = source_refold(in->src, refold_one, NULL);
+	if (!rc) {
+		in->reclaim = xcalloc(1, sizeof(*in->reclaim));
+		strset_init(in->reclaim);
+		rc = source_files_each(in->src, note_non_ascii, in->reclaim);
+	}
+	if (!rc) {
+		rc = source_meta_set(in->src, "fold", VAULT_FOLD_VERSION);
+	}
+	if (!rc) {
+		rc = source_commit(in->src);
+	} else {
+		source_rollback(in->src);
+	}
+	if (!rc) {
+		log_info("ingest.refold", "fold=%s reclaim=%zu", VAULT_FOLD_VERSION,
+		         in->reclaim->count);
+	}
+	return rc;
+}
+
+static void
+reclaim_free(struct ingest *in)
+{
+	if (in->reclaim) {
+		strset_fini(in->reclaim);
+		free(in->reclaim);
+		in->reclaim = NULL;
+	}
 }
 
 /* (Re)loads the vault index from SQLite: at start-up and after a failed push. */
@@ -128,6 +212,7 @@ ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen,
 	for (int attempt = 0; attempt < 16; attempt++) {
 		size_t written = 0, removed = 0;
 		uint64_t rendered0 = build_rendered(in->build);
+		buf_reset(&in->wrote);
 		struct store_wtxn *t;
 		rc = store_write_begin(in->store, &t);
 		if (rc < 0) {
@@ -166,6 +251,16 @@ ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen,
 			} else {
 				rc = store_put(t, key, buf_slice(&in->rec));
 				written++;
+				uint32_t flags = 0;
+				if (in->rec.len >= 12) {
+					flags = (uint32_t)in->rec.ptr[8] |
+					        (uint32_t)in->rec.ptr[9] << 8 |
+					        (uint32_t)in->rec.ptr[10] << 16 |
+					        (uint32_t)in->rec.ptr[11] << 24;
+				}
+				buf_put(&in->wrote, &flags, sizeof(flags));
+				buf_put(&in->wrote, key.ptr, key.len);
+				buf_putc(&in->wrote, '\0');
 			}
 		}
 		if (!rc) {
@@ -271,6 +366,45 @@ ms_since(const struct timespec *t0)
 
 /* --- entry points -------------------------------------------------------------------------- */
 
+/*
+ * Compiles every layout the push carries (into the cache, so pages reuse the result). A
+ * template error refuses the whole push before anything is stored: the reply names each
+ * file and line, and the site keeps serving what it served.
+ */
+static int
+check_layouts(struct ingest *in, const struct push *p, struct buf *reply)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < p->nupserts; i++) {
+		const struct push_file *f = &p->upserts[i];
+		if (!layouts_is_layout(f->path)) {
+			continue;
+		}
+		char sha[65], err[240];
+		const struct template *t;
+		sha256_hex(f->content.ptr, f->content.len, sha);
+		int rc = layouts_get(in->layouts, f->path, sha, f->content, &t, err, sizeof(err));
+		if (rc == ERR_NOMEM) {
+			return rc;
+		}
+		if (rc == 0) {
+			continue;
+		}
+		buf_puts(reply, bad++ ? ",{\"path\":"
+		                      : "{\"error\":\"push rejected: template "
+		                        "error\",\"details\":[{\"path\":");
+		buf_put_json_str(reply, f->path, strlen(f->path));
+		buf_puts(reply, ",\"error\":");
+		buf_put_json_str(reply, err, strlen(err));
+		buf_putc(reply, '}');
+	}
+	if (bad) {
+		buf_puts(reply, "]}");
+		return ERR_PROTO;
+	}
+	return 0;
+}
+
 int
 ingest_push(struct ingest *in, const struct push *p, struct buf *reply, struct ingest_result *res)
 {
@@ -282,6 +416,11 @@ ingest_push(struct ingest *in, const struct push *p, struct buf *reply, struct i
 	if (p->nproblems) {
 		reply_error(reply, "push rejected", p);
 		return ERR_PROTO;
+	}
+	int crc = check_layouts(in, p, reply);
+	if (crc < 0) {
+		log_info("push.refused", "reason=layout");
+		return crc;
 	}
 	if (in->lmdb_gen < in->gen) {
 		int rrc = recover_reconcile(in);
@@ -317,6 +456,13 @@ ingest_push(struct ingest *in, const struct push *p, struct buf *reply, struct i
 		return rc;
 	}
 	in->gen = j.gen;
+	if (j.layouts.count) {
+		int src = layouts_sweep(in->layouts, in->src);
+		if (src < 0) {
+			log_warn("ingest.layouts", "err=\"%s\"", err_str(src));
+		}
+	}
+	reclaim_free(in); /* plan_build claimed them again */
 	free(in->home);
 	in->home = j.home ? xstrdup(j.home) : NULL;
 	res->gen = j.gen;
@@ -361,6 +507,7 @@ ingest_open(struct ingest **out, const struct config *c, struct publish *pub)
 	in->cfg = c;
 	in->pub = pub;
 	buf_init(&in->rec, 0);
+	buf_init(&in->wrote, 0);
 	int rc = config_path(c, "folio.db", path, sizeof(path));
 	if (!rc) {
 		rc = source_open(&in->src, path);
@@ -376,6 +523,11 @@ ingest_open(struct ingest **out, const struct config *c, struct publish *pub)
 		in->home = xstrdup(buf_cstr(&home));
 	}
 	buf_fini(&home);
+	rc = refold_keys(in);
+	if (rc < 0) {
+		log_err("ingest.refold", "err=\"%s\"", err_str(rc));
+		goto fail;
+	}
 	rc = load_vault(in);
 	if (rc < 0) {
 		goto fail;
@@ -385,6 +537,8 @@ ingest_open(struct ingest **out, const struct config *c, struct publish *pub)
 		rc = ERR_NOMEM;
 		goto fail;
 	}
+	in->layouts = layouts_new();
+	build_set_layouts(in->build, in->layouts);
 	rc = recover_startup(in);
 	if (rc < 0) {
 		goto fail;
@@ -392,7 +546,9 @@ ingest_open(struct ingest **out, const struct config *c, struct publish *pub)
 	/* A changed home_note setting (or a vault fixed by hand) moves the home page. */
 	const struct vault_entry *h = urls_home(in->vault, c->home_note);
 	const char *hp = h ? h->path : NULL;
-	if (!(hp == in->home || (hp && in->home && strcmp(hp, in->home) == 0))) {
+	bool reclaim = in->reclaim && in->reclaim->count;
+	if (reclaim || !(hp == in->home || (hp && in->home && strcmp(hp, in->home) == 0)) ||
+	    site_needs_seed(in)) {
 		struct push empty = {0};
 		struct buf reply;
 		buf_init(&reply, 0);
@@ -418,12 +574,32 @@ ingest_close(struct ingest *in)
 		return;
 	}
 	build_free(in->build);
+	layouts_free(in->layouts);
 	store_close(in->store);
 	source_close(in->src);
 	vault_free(in->vault);
 	buf_fini(&in->rec);
+	buf_fini(&in->wrote);
+	reclaim_free(in);
 	free(in->home);
 	free(in);
+}
+
+int
+ingest_last_pages(const struct ingest *in, ingest_page_fn *fn, void *arg)
+{
+	size_t at = 0;
+	while (at + sizeof(uint32_t) < in->wrote.len) {
+		uint32_t flags;
+		memcpy(&flags, in->wrote.ptr + at, sizeof(flags));
+		const char *url = (const char *)in->wrote.ptr + at + sizeof(flags);
+		int rc = fn(arg, url, flags);
+		if (rc) {
+			return rc;
+		}
+		at += sizeof(flags) + strlen(url) + 1;
+	}
+	return 0;
 }
 
 int

@@ -81,6 +81,16 @@ uint64_t ingest_gen(const struct ingest *in);
 uint64_t ingest_store_gen(const struct ingest *in);
 
 /*
+ * What the last committed page write (a push, a rebuild or a start-up repair) put in LMDB:
+ * fn gets each record's URL and its page flags (PAGE_NOTE, PAGE_ASSET, ... from pagefmt.h),
+ * in the order written; deleted keys are not listed. Tests use it to assert a push's exact
+ * render set (tests/unit/ingestd/test_incremental.c filters on PAGE_NOTE). Returns 0 or
+ * what fn returned (non-zero stops the walk).
+ */
+typedef int ingest_page_fn(void *arg, const char *url, uint32_t flags);
+int ingest_last_pages(const struct ingest *in, ingest_page_fn *fn, void *arg);
+
+/*
  * Test hook: with skip set, the next pushes commit SQLite but abort the LMDB transaction,
  * as if the process died between the two commits.
  */

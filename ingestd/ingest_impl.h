@@ -14,6 +14,7 @@
 #include "shared/buf.h"
 
 struct build;
+struct layouts;
 struct source;
 struct store;
 struct vault;
@@ -24,12 +25,15 @@ struct ingest {
 	struct store *store;
 	struct vault *vault;
 	struct build *build;
+	struct layouts *layouts; /* compiled vault layouts, kept across pushes (layouts.h) */
 	struct publish *pub;
 	uint64_t gen;      /* last generation committed to SQLite */
 	uint64_t lmdb_gen; /* last generation committed to LMDB */
 	char *home;        /* vault path of the home note, NULL if none */
 	bool skip_store_commit;
 	struct buf rec;            /* one page record, reused */
+	struct buf wrote;          /* the last write's records: u32 flags, URL, NUL (each) */
+	struct strset *reclaim;    /* paths whose URL claims the next push computes again */
 	struct ingest_stats stats; /* the daemon's counters: ingest_stats() */
 };
 

@@ -13,9 +13,11 @@
 
 #include "ingestd/ingest_impl.h"
 #include "ingestd/links.h"
+#include "ingestd/site.h"
 #include "ingestd/source.h"
 #include "ingestd/urls.h"
 #include "ingestd/vault.h"
+#include "renderer/slug.h"
 #include "shared/config.h"
 #include "shared/defs.h"
 #include "shared/err.h"
@@ -38,8 +40,11 @@ plan_init(struct plan *j, size_t nupserts)
 	strset_init(&j->holders);
 	strset_init(&j->moved);
 	strset_init(&j->rerender);
+	strset_init(&j->content);
 	strset_init(&j->urls);
 	strset_init(&j->result_paths);
+	strset_init(&j->layouts);
+	strset_init(&j->alias_keys);
 	j->notes = xcalloc(nupserts ? nupserts : 1, sizeof(*j->notes));
 	j->results = xcalloc(nupserts ? nupserts : 1, sizeof(*j->results));
 	buf_init(&j->a, 0);
@@ -71,8 +76,16 @@ plan_fini(struct plan *j)
 	strset_fini(&j->holders);
 	strset_fini(&j->moved);
 	strset_fini(&j->rerender);
+	strset_fini(&j->content);
 	strset_fini(&j->urls);
 	strset_fini(&j->result_paths);
+	strset_fini(&j->layouts);
+	strset_fini(&j->alias_keys);
+	for (size_t i = 0; i < j->ngone; i++) {
+		free(j->gone[i].path);
+		free(j->gone[i].claim);
+	}
+	free(j->gone);
 	for (size_t i = 0; i < j->nresults; i++) {
 		free(j->results[i].url);
 		buf_fini(&j->results[i].warnings);
@@ -81,7 +94,9 @@ plan_fini(struct plan *j)
 	for (size_t i = 0; i < j->nnotes; i++) {
 		build_meta_fini(&j->notes[i].m);
 		buf_fini(&j->notes[i].html);
+		strset_fini(&j->notes[i].tags);
 		free(j->notes[i].first_h1);
+		free(j->notes[i].old_claim);
 	}
 	free(j->notes);
 	strset_fini(&j->note_paths);
@@ -159,6 +174,26 @@ add_page_url(void *arg, const struct source_page *p)
 
 /* --- stage: files -------------------------------------------------------------------------- */
 
+/* Remembers a deleted note and its URL, in case an added note turns out to be the same. */
+static int
+gone_add(struct ingest *in, struct plan *j, const char *path, const char *sha256)
+{
+	struct source_note_copy n;
+	int rc = source_note_get(in->src, path, &n);
+	if (rc < 0 && rc != ERR_NOTFOUND) {
+		return rc;
+	}
+	j->gone = xrealloc(j->gone, (j->ngone + 1) * sizeof(*j->gone));
+	struct plan_gone *g = &j->gone[j->ngone++];
+	g->path = xstrdup(path);
+	snprintf(g->sha256, sizeof(g->sha256), "%s", sha256);
+	g->claim = rc == 0 && n.claim ? xstrdup(n.claim) : NULL;
+	if (rc == 0) {
+		source_note_copy_fini(&n);
+	}
+	return 0;
+}
+
 static int
 stage_delete(struct ingest *in, struct plan *j, const char *path)
 {
@@ -176,9 +211,15 @@ stage_delete(struct ingest *in, struct plan *j, const char *path)
 	if (e) {
 		strset_add(&j->names, e->name_key);
 	}
+	if (urls_is_layout(path)) {
+		strset_add(&j->layouts, path);
+	}
 	if (fi.is_note) {
+		rc = gone_add(in, j, path, fi.sha256);
 		/* The notes it linked to lose a backlink. */
-		rc = source_links_from(in->src, path, add_resolved, &j->rerender);
+		if (!rc) {
+			rc = source_links_from(in->src, path, add_resolved, &j->rerender);
+		}
 		if (!rc) {
 			rc = source_links_del_src(in->src, path);
 		}
@@ -229,6 +270,9 @@ stage_upsert(struct ingest *in, struct plan *j, const struct push_file *f)
 	}
 	strset_add(&j->changed, f->path);
 	strset_add(&j->claims, f->path);
+	if (urls_is_layout(f->path)) {
+		strset_add(&j->layouts, f->path);
+	}
 	if (!info.is_note) {
 		return 0;
 	}
@@ -242,6 +286,7 @@ stage_upsert(struct ingest *in, struct plan *j, const struct push_file *f)
 	}
 	j->nnotes++;
 	nj->path = f->path;
+	memcpy(nj->sha256, info.sha256, sizeof(nj->sha256));
 	strset_add(&j->note_paths, f->path);
 	if (nj->m.error[0]) {
 		plan_warn(j, f->path, "frontmatter: %s", nj->m.error);
@@ -255,11 +300,38 @@ stage_upsert(struct ingest *in, struct plan *j, const struct push_file *f)
 			nj->meta_changed = !str_eq_null(prev.title, nj->m.title) ||
 			                   prev.private_ != nj->m.private_ ||
 			                   prev.published != nj->m.published;
+			nj->old_claim = prev.claim;
+			prev.claim = NULL;
 			source_note_copy_fini(&prev);
 		}
 		rc = rc == ERR_NOTFOUND ? 0 : rc;
 	}
 	return rc;
+}
+
+/*
+ * The layout file a note asking for want uses: "_layouts/<want>.html" when the vault has
+ * it, else "_layouts/note.html" when it has that, else "" (folio's own layout); *missing
+ * says that want named a layout the vault lacks.
+ */
+static void
+layout_pick(struct ingest *in, const char *want, struct buf *out, bool *missing)
+{
+	*missing = false;
+	buf_reset(out);
+	if (want && *want) {
+		size_t n = strlen(want);
+		bool ext = n > 5 && strcmp(want + n - 5, ".html") == 0;
+		buf_printf(out, "_layouts/%s%s", want, ext ? "" : ".html");
+		if (vault_get(in->vault, buf_cstr(out))) {
+			return;
+		}
+		*missing = true;
+	}
+	buf_reset(out);
+	if (vault_get(in->vault, "_layouts/note.html")) {
+		buf_puts(out, "_layouts/note.html");
+	}
 }
 
 /* Writes the notes rows of this push's notes, now that their claims and URLs are known. */
@@ -293,6 +365,18 @@ stage_notes(struct ingest *in, struct plan *j)
 		        .private_ = m->private_,
 		};
 		rc = source_note_put(in->src, nj->path, &n);
+		if (!rc) {
+			bool missing;
+			layout_pick(in, m->layout, &j->a, &missing);
+			if (missing) {
+				plan_warn(j, nj->path,
+				          "layout \"%s\" not found in _layouts/: using the default "
+				          "layout",
+				          m->layout);
+			}
+			rc = source_note_extra_set(in->src, nj->path, m->aliases, m->layout,
+			                           buf_cstr(&j->a));
+		}
 	}
 	return rc;
 }
@@ -304,8 +388,7 @@ stage_home(struct ingest *in, struct plan *j)
 {
 	/* The home depends only on which notes exist and are published, and on home_note. A
 	 * push that changes content but adds, deletes and re-publishes nothing keeps it (a
-	 * changed home_note is applied at start-up by an empty push, which recomputes it):
-	 * without one of the usual home notes, urls_home walks the whole index. */
+	 * changed home_note is applied at start-up by an empty push, which recomputes it). */
 	bool same_notes = j->changed.count > 0 && j->added.count == 0 && j->deleted.count == 0;
 	for (size_t i = 0; i < j->nnotes && same_notes; i++) {
 		same_notes = !j->notes[i].meta_changed;
@@ -326,6 +409,117 @@ stage_home(struct ingest *in, struct plan *j)
 		strset_add(&j->claims, j->home);
 	}
 	return source_meta_set(in->src, "home", j->home ? j->home : "");
+}
+
+/* Claims one redirect to a note (an alias or an old URL). */
+static int
+claim_redirect(struct ingest *in, struct plan *j, const struct urls_claim *c, bool alias)
+{
+	if (strcmp(c->url, "/") == 0) {
+		return 0; /* the home page is nobody's old name */
+	}
+	struct source_page sp = {c->url, c->path, c->location, (int)c->kind};
+	int rc = source_claim_add(in->src, &sp);
+	strset_add(&j->affected, c->url);
+	if (alias) {
+		buf_reset(&j->w);
+		buf_printf(&j->w, "%s\n%s", c->url, c->path);
+		strset_add(&j->alias_keys, buf_cstr(&j->w));
+	}
+	return rc;
+}
+
+/*
+ * The redirects a published note claims besides its slug URL: its old URLs (url_history;
+ * its previous main URL joins them when it changed) and its aliases. read_aliases: take the
+ * aliases from its notes row (a note this push did not change).
+ */
+static int
+claim_extras(struct ingest *in, struct plan *j, const char *path, const char *main, const char *old,
+             const char *aliases, bool read_aliases)
+{
+	struct source_note_extra x = {0};
+	struct strset hist;
+	struct buf url;
+	strset_init(&hist);
+	buf_init(&url, 0);
+	int rc = 0;
+	if (read_aliases) {
+		rc = source_note_extra_get(in->src, path, &x);
+		rc = rc == ERR_NOTFOUND ? 0 : rc;
+		aliases = x.aliases;
+	}
+	if (!rc && old && strcmp(old, main) != 0 && strcmp(old, "/") != 0) {
+		rc = source_hist_add(in->src, old, path);
+	}
+	if (!rc) {
+		rc = source_hist_of_path(in->src, path, add_str, &hist);
+	}
+	for (size_t i = 0; i < hist.count && !rc; i++) {
+		struct urls_claim c;
+		if (strcmp(hist.items[i], main) == 0) {
+			rc = source_hist_del(in->src, hist.items[i], path); /* back where it was */
+			rc = rc < 0 ? rc : 0;
+		} else if (urls_extra_claim(path, NULL, hist.items[i], main, &url, &c)) {
+			rc = claim_redirect(in, j, &c, false);
+		}
+	}
+	for (const char *a = aliases; a && *a && !rc;) {
+		const char *nl = strchr(a, '\n');
+		size_t n = nl ? (size_t)(nl - a) : strlen(a);
+		char *one = xstrndup(a, n);
+		struct urls_claim c;
+		if (n && urls_extra_claim(path, one, NULL, main, &url, &c)) {
+			rc = claim_redirect(in, j, &c, true);
+		}
+		free(one);
+		a = nl ? nl + 1 : a + n;
+	}
+	source_note_extra_fini(&x);
+	strset_fini(&hist);
+	buf_fini(&url);
+	return rc;
+}
+
+/*
+ * Deleted notes whose content an added note has: a rename (or a move). The new path takes
+ * over the old one's URLs (its main and slug URLs, and the old URLs it had inherited, so
+ * a chain of renames collapses onto the newest path). A note deleted with no successor
+ * takes its old URLs with it.
+ */
+static int
+stage_renames(struct ingest *in, struct plan *j)
+{
+	struct strset taken;
+	strset_init(&taken);
+	int rc = 0;
+	for (size_t g = 0; g < j->ngone && !rc; g++) {
+		const struct plan_gone *gn = &j->gone[g];
+		const char *to = NULL;
+		for (size_t i = 0; i < j->nnotes && !to; i++) {
+			const struct plan_note *nj = &j->notes[i];
+			if (strset_has(&j->added, nj->path) && !strset_has(&taken, nj->path) &&
+			    strcmp(nj->sha256, gn->sha256) == 0) {
+				to = nj->path;
+			}
+		}
+		if (!to) {
+			rc = source_hist_del_path(in->src, gn->path);
+			continue;
+		}
+		strset_add(&taken, to);
+		rc = source_hist_move(in->src, gn->path, to);
+		if (!rc && gn->claim && strcmp(gn->claim, "/") != 0) {
+			rc = source_hist_add(in->src, gn->claim, to);
+		}
+		buf_reset(&j->a);
+		slug_note_url(slice_str(gn->path), &j->a);
+		if (!rc && !j->a.err && strcmp(buf_cstr(&j->a), "/") != 0) {
+			rc = source_hist_add(in->src, buf_cstr(&j->a), to);
+		}
+	}
+	strset_fini(&taken);
+	return rc;
 }
 
 /* Computes the claims of one existing file again. */
@@ -369,6 +563,11 @@ claim_file(struct ingest *in, struct plan *j, const char *path)
 		struct source_page sp = {c[i].url, c[i].path, c[i].location, (int)c[i].kind};
 		rc = source_claim_add(in->src, &sp);
 		strset_add(&j->affected, c[i].url);
+	}
+	if (!rc && e->is_note && nc && c[0].kind == URLS_NOTE) {
+		const char *old = ni >= 0 ? j->notes[ni].old_claim : n.claim;
+		rc = claim_extras(in, j, path, c[0].url, old,
+		                  ni >= 0 ? j->notes[ni].m.aliases : NULL, ni < 0);
 	}
 	if (!rc && e->is_note && ni < 0 &&
 	    (!claim_known || !str_eq_null(n.claim, nc ? c[0].url : NULL))) {
@@ -448,6 +647,42 @@ warn_collision(struct plan *j, const char *url, const struct claim_list *l, size
 	}
 }
 
+/*
+ * After a page wins url: old URLs (url_history) other notes kept there are forgotten, with
+ * their claims, since a page claims that URL again; aliases that lost say so in their
+ * note's answer.
+ */
+static int
+claims_lost(struct ingest *in, struct plan *j, const char *url, const struct claim_list *l,
+            size_t win)
+{
+	int rc = 0;
+	for (size_t i = 0; i < l->n && !rc; i++) {
+		if (i == win || l->c[i].kind != URLS_REDIRECT) {
+			continue;
+		}
+		buf_reset(&j->b);
+		buf_printf(&j->b, "%s\n%s", url, l->c[i].path);
+		if (strset_has(&j->alias_keys, buf_cstr(&j->b))) {
+			plan_warn(j, l->c[i].path, "alias URL %s is taken by %s", url,
+			          l->c[win].path);
+		}
+		if (l->c[win].kind == URLS_REDIRECT) {
+			continue;
+		}
+		rc = source_hist_del(in->src, url, l->c[i].path);
+		buf_reset(&j->b);
+		slug_note_url(slice_str(l->c[i].path), &j->b);
+		if (rc == 1 && strcmp(buf_cstr(&j->b), url) != 0) {
+			/* An old URL, not the note's slug URL: its claim goes with it, so the
+			 * URL does not come back to the note when the page leaves. */
+			rc = source_claim_del(in->src, url, l->c[i].path);
+		}
+		rc = rc < 0 ? rc : 0;
+	}
+	return rc;
+}
+
 /* Gives each URL whose claims changed to its winner; records what changed hands. */
 static int
 stage_winners(struct ingest *in, struct plan *j)
@@ -496,6 +731,7 @@ stage_winners(struct ingest *in, struct plan *j)
 				}
 			}
 			warn_collision(j, url, &l, w);
+			rc = rc ? rc : claims_lost(in, j, url, &l, w);
 		}
 		if (have) {
 			source_page_copy_fini(&cur);
@@ -680,8 +916,10 @@ stage_links(struct ingest *in, struct plan *j)
 		 * final at this point, so the fragment is what a later render would give. */
 		const struct vault_entry *e = vault_get(in->vault, nj->path);
 		if (e && (e->url || (urls_is_404_note(nj->path) && e->published))) {
+			build_on_tag(in->build, site_collect_tag, &nj->tags);
 			rc = build_fragment(in->build, nj->path, body, &nj->html, &nj->first_h1,
 			                    record_link, &s);
+			build_on_tag(in->build, NULL, NULL);
 			nj->rendered = rc == 0;
 		} else {
 			rc = render_scan_links(body, scan_link, &s);
@@ -770,6 +1008,7 @@ stage_names(struct ingest *in, struct plan *j)
 			if (!str_eq_null(now, r->resolved)) {
 				rc = source_link_set_resolved(in->src, r->id, now);
 				strset_add(&j->rerender, r->src);
+				strset_add(&j->content, r->src);
 				strset_add(&j->rerender, r->resolved);
 				strset_add(&j->rerender, now);
 			}
@@ -802,11 +1041,123 @@ stage_moved(struct ingest *in, struct plan *j)
 	return rc;
 }
 
+static int
+add_layout_user(void *arg, const char *path, const char *want, const char *layout)
+{
+	(void)want;
+	(void)layout;
+	strset_add(arg, path);
+	return 0;
+}
+
+/*
+ * Notes whose layout file was added, changed or deleted: each one using it, asking for it,
+ * or (for _layouts/note.html) falling back to folio's layout, is rendered again when the
+ * layout it uses is that file or changes. Notes of this push chose theirs in stage_notes.
+ */
+static int
+stage_layouts(struct ingest *in, struct plan *j)
+{
+	struct strset users;
+	strset_init(&users);
+	struct buf name;
+	buf_init(&name, 0);
+	int rc = 0;
+	for (size_t i = 0; i < j->layouts.count && !rc; i++) {
+		const char *file = j->layouts.items[i];
+		const char *base = file + strlen("_layouts/");
+		size_t n = strlen(base);
+		if (strchr(base, '/') || n <= 5 || strcmp(base + n - 5, ".html") != 0) {
+			continue; /* not a layout a note can name */
+		}
+		buf_reset(&name);
+		buf_put(&name, base, n - 5);
+		strset_clear(&users);
+		rc = source_notes_of_layout(in->src, file, buf_cstr(&name),
+		                            strcmp(buf_cstr(&name), "note") == 0, add_layout_user,
+		                            &users);
+		for (size_t k = 0; k < users.count && !rc; k++) {
+			const char *path = users.items[k];
+			if (strset_has(&j->note_paths, path)) {
+				continue;
+			}
+			struct source_note_extra x;
+			rc = source_note_extra_get(in->src, path, &x);
+			if (rc) {
+				rc = rc == ERR_NOTFOUND ? 0 : rc;
+				continue;
+			}
+			bool missing;
+			layout_pick(in, x.layout_want, &j->a, &missing);
+			if (strcmp(buf_cstr(&j->a), x.layout) != 0) {
+				rc = source_note_set_layout(in->src, path, buf_cstr(&j->a));
+				strset_add(&j->rerender, path);
+			} else if (strcmp(x.layout, file) == 0) {
+				strset_add(&j->rerender, path);
+			}
+			source_note_extra_fini(&x);
+		}
+	}
+	strset_fini(&users);
+	buf_fini(&name);
+	return rc;
+}
+
+/* Generated pages (site.h): claims given to their winners, then what must render. */
+static int
+stage_site(struct ingest *in, struct plan *j)
+{
+	struct strset render;
+	strset_init(&render);
+	strset_clear(&j->affected); /* the URL stages are done with it */
+	int rc = site_plan(in, j, &render);
+	if (!rc) {
+		rc = stage_winners(in, j);
+	}
+	if (!rc) {
+		rc = site_journal(in, j, &render);
+	}
+	strset_fini(&render);
+	return rc;
+}
+
+/*
+ * Notes that embed a note whose rendered body may have changed render again, and so do
+ * their embedders, transitively (A embeds B embeds C: C changes, B and A render). A body
+ * changes with the note's content or metadata (the embed shows its title), its URL (the
+ * embed's title link), and the resolution or URL of any link in it. Backlinks are not part
+ * of an embed, so a note re-rendered only for them does not spread.
+ */
+static int
+stage_embeds(struct ingest *in, struct plan *j)
+{
+	int rc = 0;
+	for (size_t i = 0; i < j->changed.count; i++) {
+		strset_add(&j->content, j->changed.items[i]);
+	}
+	for (size_t i = 0; i < j->moved.count && !rc; i++) {
+		strset_add(&j->content, j->moved.items[i]);
+		rc = source_links_to(in->src, j->moved.items[i], add_str, &j->content);
+	}
+	/* content grows as embedders are found: the loop walks it as a queue. */
+	for (size_t i = 0; i < j->content.count && !rc; i++) {
+		size_t before = j->content.count;
+		if (!vault_is_note_path(j->content.items[i])) {
+			continue; // a new image shows at the same URL: its embedders stay
+		}
+		rc = source_embedders(in->src, j->content.items[i], add_str, &j->content);
+		for (size_t k = before; k < j->content.count; k++) {
+			strset_add(&j->rerender, j->content.items[k]);
+		}
+	}
+	return rc;
+}
+
 /* Adds the key of every page with a layout (not assets nor redirects) to the URL set. */
 static int
 add_layout_url(void *arg, const struct source_page *p)
 {
-	if (p->kind != URLS_REDIRECT && p->kind != URLS_ASSET) {
+	if (p->kind != URLS_REDIRECT && p->kind != URLS_ASSET && p->kind != URLS_SITE) {
 		strset_add(arg, p->url);
 	}
 	return 0;
@@ -814,7 +1165,8 @@ add_layout_url(void *arg, const struct source_page *p)
 
 /*
  * A vault site file (publish.css, publish.js, a favicon) that came or went changes every
- * page's <head>: all pages are rendered again. Editing one changes only its own record.
+ * page's <head>: all pages with a layout are rendered again (not the nav fragment nor the
+ * feeds). Editing one changes only its own record.
  */
 static int
 stage_site_files(struct ingest *in, struct plan *j)
@@ -873,6 +1225,12 @@ plan_build(struct ingest *in, const struct push *p, struct plan *j)
 	for (size_t i = 0; i < p->nupserts && !rc; i++) {
 		rc = stage_upsert(in, j, &p->upserts[i]);
 	}
+	for (size_t i = 0; in->reclaim && i < in->reclaim->count; i++) {
+		strset_add(&j->claims, in->reclaim->items[i]); // keys refolded at start-up
+	}
+	if (!rc) {
+		rc = stage_renames(in, j);
+	}
 	if (!rc) {
 		rc = stage_home(in, j);
 	}
@@ -896,6 +1254,15 @@ plan_build(struct ingest *in, const struct push *p, struct plan *j)
 	}
 	if (!rc) {
 		rc = stage_moved(in, j);
+	}
+	if (!rc) {
+		rc = stage_layouts(in, j);
+	}
+	if (!rc) {
+		rc = stage_embeds(in, j);
+	}
+	if (!rc) {
+		rc = stage_site(in, j);
 	}
 	if (!rc) {
 		rc = stage_site_files(in, j);

@@ -32,8 +32,18 @@ struct plan_note {
 	struct build_meta m; /* frontmatter; m.body points into the push */
 	bool meta_changed;   /* title, privacy or publication changed: its targets' backlinks too */
 	bool rendered;       /* html holds its fragment (rendered while storing its links) */
+	char sha256[65];     /* of its content */
+	char *old_claim;     /* the URL it claimed before this push (heap), NULL if none */
+	struct strset tags;  /* tags met in its body while rendering (slug_tag keys) */
 	struct buf html;
 	char *first_h1;
+};
+
+/* A note this push deleted: a rename when an added note has the same content. */
+struct plan_gone {
+	char *path;
+	char sha256[65];
+	char *claim; /* its main URL, NULL if none */
 };
 
 /* The work lists of one push. */
@@ -50,6 +60,7 @@ struct plan {
 	struct strset holders;  /* paths that may have gained or lost a page */
 	struct strset moved;    /* paths whose link target URL changed */
 	struct strset rerender; /* paths whose pages must be rendered again */
+	struct strset content;  /* paths whose rendered body may differ: their embedders too */
 	struct strset urls;     /* page keys to write or delete: the journal of this push */
 	struct plan_note *notes;
 	size_t nnotes;
@@ -58,13 +69,17 @@ struct plan {
 	size_t nresults;
 	struct strset result_paths; /* index into results */
 	/* What the SQL stages decided, kept so later stages need not query it back: */
-	struct strset mains; /* paths whose claims were computed... */
-	char **main_url;     /* ...and the URL each claims first (NULL: none) */
-	struct strset won;   /* URLs whose winner was decided... */
-	char **won_path;     /* ...the winner's path (NULL: nobody)... */
-	int *won_kind;       /* ...and its kind */
-	struct buf a, b;     /* scratch */
-	struct buf w;        /* plan_warn's scratch */
+	struct strset mains;    /* paths whose claims were computed... */
+	char **main_url;        /* ...and the URL each claims first (NULL: none) */
+	struct strset won;      /* URLs whose winner was decided... */
+	char **won_path;        /* ...the winner's path (NULL: nobody)... */
+	int *won_kind;          /* ...and its kind */
+	struct plan_gone *gone; /* notes deleted by this push */
+	size_t ngone;
+	struct strset layouts;    /* layout files (_layouts/) added, changed or deleted */
+	struct strset alias_keys; /* "url\npath" of each alias claim made by this push */
+	struct buf a, b;          /* scratch */
+	struct buf w;             /* plan_warn's scratch */
 };
 
 /* An empty plan for a push of up to nupserts upserts; the caller sets gen and now. */

@@ -48,6 +48,24 @@ static const char *const source_migrations[] = {
         "CREATE INDEX views_day ON views(day);"
         "CREATE TABLE view_senders(front_id INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
         "  seen INTEGER NOT NULL);",
+        /* v3: site pages (h-site): each note's tags, and what the site's lists show of it */
+        "CREATE TABLE tags(tag TEXT NOT NULL, path TEXT NOT NULL, PRIMARY KEY(tag, path))"
+        "  WITHOUT ROWID;"
+        "CREATE INDEX tags_path ON tags(path);"
+        "CREATE TABLE listing(path TEXT PRIMARY KEY, listed INTEGER NOT NULL,"
+        "  title TEXT NOT NULL, url TEXT, ts INTEGER NOT NULL, description TEXT,"
+        "  first INTEGER NOT NULL) WITHOUT ROWID;"
+        "CREATE INDEX listing_ts ON listing(listed, ts);",
+        /* 4: old URLs that redirect to the note that lived there (a rename, a move, a
+         * permalink change), each note's aliases, and the layout it asks for and uses */
+        "CREATE TABLE url_history(url TEXT NOT NULL, path TEXT NOT NULL,"
+        "  PRIMARY KEY(url, path)) WITHOUT ROWID;"
+        "CREATE INDEX url_history_path ON url_history(path);"
+        "ALTER TABLE notes ADD COLUMN aliases TEXT;"
+        "ALTER TABLE notes ADD COLUMN layout_want TEXT;"
+        "ALTER TABLE notes ADD COLUMN layout TEXT NOT NULL DEFAULT '';"
+        "CREATE INDEX notes_layout ON notes(layout);"
+        "CREATE INDEX notes_layout_want ON notes(layout_want);",
 };
 
 enum source_stmt {
@@ -87,6 +105,24 @@ enum source_stmt {
 	S_JOURNAL_ADD,
 	S_JOURNAL_ABOVE,
 	S_JOURNAL_CLEAR,
+	S_HIST_ADD,
+	S_HIST_OF_PATH,
+	S_HIST_MOVE,
+	S_HIST_DEL_PATH,
+	S_HIST_DEL,
+	S_NOTE_EXTRA_SET,
+	S_NOTE_EXTRA_GET,
+	S_NOTE_SET_LAYOUT,
+	S_NOTES_LAYOUT,
+	S_LAYOUT_SHA_USED,
+	S_FILE_CONTENT,
+	S_CLAIM_DEL,
+	S_NOTE_BODY,
+	S_EMBEDDERS,
+	S_LINKS_ALL,
+	S_LINK_SET_NAME,
+	S_NOTE_SET_KEYS,
+	S_NOTES_PATHS,
 	S_COUNT
 };
 
@@ -149,6 +185,28 @@ static const char *const source_sql[S_COUNT] = {
         [S_JOURNAL_ADD] = "INSERT OR REPLACE INTO journal(gen, urls) VALUES(?1, ?2)",
         [S_JOURNAL_ABOVE] = "SELECT urls FROM journal WHERE gen > ?1 ORDER BY gen",
         [S_JOURNAL_CLEAR] = "DELETE FROM journal WHERE gen <= ?1",
+        [S_HIST_ADD] = "INSERT OR IGNORE INTO url_history(url, path) VALUES(?1, ?2)",
+        [S_HIST_OF_PATH] = "SELECT url FROM url_history WHERE path = ?1 ORDER BY url",
+        [S_HIST_MOVE] = "UPDATE OR REPLACE url_history SET path = ?2 WHERE path = ?1",
+        [S_HIST_DEL_PATH] = "DELETE FROM url_history WHERE path = ?1",
+        [S_HIST_DEL] = "DELETE FROM url_history WHERE url = ?1 AND path = ?2",
+        [S_NOTE_EXTRA_SET] = "UPDATE notes SET aliases = ?2, layout_want = ?3, layout = ?4"
+                             " WHERE path = ?1",
+        [S_NOTE_EXTRA_GET] = "SELECT aliases, layout_want, layout FROM notes WHERE path = ?1",
+        [S_NOTE_SET_LAYOUT] = "UPDATE notes SET layout = ?2 WHERE path = ?1",
+        [S_NOTES_LAYOUT] = "SELECT path, layout_want, layout FROM notes WHERE layout = ?1"
+                           " OR layout_want = ?2 OR (?3 AND layout = '') ORDER BY path",
+        [S_LAYOUT_SHA_USED] = "SELECT 1 FROM files WHERE sha256 = ?1 AND path >= '_layouts/'"
+                              " AND path < '_layouts0' LIMIT 1",
+        [S_FILE_CONTENT] = "SELECT content FROM files WHERE path = ?1",
+        [S_CLAIM_DEL] = "DELETE FROM claims WHERE url = ?1 AND path = ?2",
+        [S_NOTE_BODY] = "SELECT n.title, n.private, COALESCE(n.body_off, 0), f.content"
+                        " FROM notes n JOIN files f ON f.path = n.path WHERE n.path = ?1",
+        [S_EMBEDDERS] = "SELECT DISTINCT src FROM links WHERE resolved = ?1 AND embed = 1",
+        [S_LINKS_ALL] = "SELECT id, target, target_name FROM links ORDER BY id",
+        [S_LINK_SET_NAME] = "UPDATE links SET target_name = ?2 WHERE id = ?1",
+        [S_NOTE_SET_KEYS] = "UPDATE notes SET name_key = ?2, path_key = ?3 WHERE path = ?1",
+        [S_NOTES_PATHS] = "SELECT path, name_key, path_key FROM notes ORDER BY path",
 };
 
 struct source {
@@ -973,4 +1031,310 @@ source_journal_clear(struct source *s, uint64_t gen)
 	sqlite3_stmt *st = stmt(s, S_JOURNAL_CLEAR);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)gen);
 	return exec_stmt(s, S_JOURNAL_CLEAR, st);
+}
+
+/* --- url history, aliases and layouts ------------------------------------------------------ */
+
+int
+source_hist_add(struct source *s, const char *url, const char *path)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_ADD);
+	bind_text(st, 1, url);
+	bind_text(st, 2, path);
+	return exec_stmt(s, S_HIST_ADD, st);
+}
+
+int
+source_hist_of_path(struct source *s, const char *path, source_str_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_OF_PATH);
+	bind_text(st, 1, path);
+	int rc, urc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		urc = fn(arg, col_text(st, 0));
+		if (urc) {
+			break;
+		}
+	}
+	if (!urc && rc != SQLITE_DONE) {
+		urc = source_err(s, rc, "hist_of_path");
+	}
+	sqlite3_reset(st);
+	return urc;
+}
+
+int
+source_hist_move(struct source *s, const char *from, const char *to)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_MOVE);
+	bind_text(st, 1, from);
+	bind_text(st, 2, to);
+	return exec_stmt(s, S_HIST_MOVE, st);
+}
+
+int
+source_hist_del_path(struct source *s, const char *path)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_DEL_PATH);
+	bind_text(st, 1, path);
+	return exec_stmt(s, S_HIST_DEL_PATH, st);
+}
+
+int
+source_hist_del(struct source *s, const char *url, const char *path)
+{
+	sqlite3_stmt *st = stmt(s, S_HIST_DEL);
+	bind_text(st, 1, url);
+	bind_text(st, 2, path);
+	int rc = exec_stmt(s, S_HIST_DEL, st);
+	return rc ? rc : sqlite3_changes(s->db) > 0;
+}
+
+int
+source_claim_del(struct source *s, const char *url, const char *path)
+{
+	sqlite3_stmt *st = stmt(s, S_CLAIM_DEL);
+	bind_text(st, 1, url);
+	bind_text(st, 2, path);
+	return exec_stmt(s, S_CLAIM_DEL, st);
+}
+
+int
+source_note_extra_set(struct source *s, const char *path, const char *aliases,
+                      const char *layout_want, const char *layout)
+{
+	sqlite3_stmt *st = stmt(s, S_NOTE_EXTRA_SET);
+	bind_text(st, 1, path);
+	bind_text(st, 2, aliases);
+	bind_text(st, 3, layout_want);
+	bind_text(st, 4, layout ? layout : "");
+	return exec_stmt(s, S_NOTE_EXTRA_SET, st);
+}
+
+int
+source_note_extra_get(struct source *s, const char *path, struct source_note_extra *out)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = stmt(s, S_NOTE_EXTRA_GET);
+	bind_text(st, 1, path);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->aliases = dup_or_null(col_text(st, 0));
+		out->layout_want = dup_or_null(col_text(st, 1));
+		const char *l = col_text(st, 2);
+		out->layout = xstrdup(l ? l : "");
+		rc = 0;
+	} else if (rc == SQLITE_DONE) {
+		rc = ERR_NOTFOUND;
+	} else {
+		rc = source_err(s, rc, "note_extra_get");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+void
+source_note_extra_fini(struct source_note_extra *x)
+{
+	free(x->aliases);
+	free(x->layout_want);
+	free(x->layout);
+	memset(x, 0, sizeof(*x));
+}
+
+int
+source_note_set_layout(struct source *s, const char *path, const char *layout)
+{
+	sqlite3_stmt *st = stmt(s, S_NOTE_SET_LAYOUT);
+	bind_text(st, 1, path);
+	bind_text(st, 2, layout ? layout : "");
+	return exec_stmt(s, S_NOTE_SET_LAYOUT, st);
+}
+
+int
+source_notes_of_layout(struct source *s, const char *layout, const char *name, bool fallback,
+                       source_layout_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, S_NOTES_LAYOUT);
+	bind_text(st, 1, layout);
+	bind_text(st, 2, name);
+	sqlite3_bind_int(st, 3, fallback);
+	int rc, urc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *l = col_text(st, 2);
+		urc = fn(arg, col_text(st, 0), col_text(st, 1), l ? l : "");
+		if (urc) {
+			break;
+		}
+	}
+	if (!urc && rc != SQLITE_DONE) {
+		urc = source_err(s, rc, "notes_of_layout");
+	}
+	sqlite3_reset(st);
+	return urc;
+}
+
+int
+source_layout_sha_used(struct source *s, const char *sha256, bool *used)
+{
+	sqlite3_stmt *st = stmt(s, S_LAYOUT_SHA_USED);
+	bind_text(st, 1, sha256);
+	int rc = sqlite3_step(st);
+	*used = rc == SQLITE_ROW;
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : source_err(s, rc, "layout_sha_used");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+source_file_content(struct source *s, const char *path, struct buf *out)
+{
+	sqlite3_stmt *st = stmt(s, S_FILE_CONTENT);
+	bind_text(st, 1, path);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		if (n) {
+			buf_put(out, p, n);
+		}
+		rc = out->err;
+	} else if (rc == SQLITE_DONE) {
+		rc = ERR_NOTFOUND;
+	} else {
+		rc = source_err(s, rc, "file_content");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* --- embeds and keys ------------------------------------------------------------------------ */
+
+int
+source_note_body(struct source *s, const char *path, struct source_note_body *out,
+                 struct buf *content)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *st = stmt(s, S_NOTE_BODY);
+	bind_text(st, 1, path);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->title = dup_or_null(col_text(st, 0));
+		out->private_ = sqlite3_column_int(st, 1) != 0;
+		const void *p = sqlite3_column_blob(st, 3);
+		size_t n = (size_t)sqlite3_column_bytes(st, 3);
+		if (n) {
+			buf_put(content, p, n);
+		}
+		int64_t off = sqlite3_column_int64(st, 2);
+		out->body_off = off > 0 && (uint64_t)off <= n ? (size_t)off : 0;
+		rc = content->err;
+	} else if (rc == SQLITE_DONE) {
+		rc = ERR_NOTFOUND;
+	} else {
+		rc = source_err(s, rc, "note_body");
+	}
+	sqlite3_reset(st);
+	if (rc) {
+		source_note_body_fini(out);
+	}
+	return rc;
+}
+
+void
+source_note_body_fini(struct source_note_body *b)
+{
+	free(b->title);
+	b->title = NULL;
+}
+
+int
+source_embedders(struct source *s, const char *path, source_str_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, S_EMBEDDERS);
+	bind_text(st, 1, path);
+	int rc, urc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		urc = fn(arg, col_text(st, 0));
+		if (urc) {
+			break;
+		}
+	}
+	if (!urc && rc != SQLITE_DONE) {
+		urc = source_err(s, rc, "embedders");
+	}
+	sqlite3_reset(st);
+	return urc;
+}
+
+/* One row whose stored key is to be computed again. */
+struct refold_row {
+	int64_t id;
+	char *a, *b, *c;
+};
+
+int
+source_refold(struct source *s, source_fold_fn *fold, void *arg)
+{
+	struct refold_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	struct buf k1, k2;
+	buf_init(&k1, 0);
+	buf_init(&k2, 0);
+	int rc = 0;
+	for (int pass = 0; pass < 2 && !rc; pass++) {
+		/* pass 0: links.target_name from target; pass 1: notes' keys from path. Rows
+		 * are read whole before any is written, so the walk never sees its own updates. */
+		enum source_stmt q = pass == 0 ? S_LINKS_ALL : S_NOTES_PATHS;
+		sqlite3_stmt *st = stmt(s, q);
+		int src;
+		n = 0;
+		while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				rows = xrealloc(rows, cap * sizeof(*rows));
+			}
+			struct refold_row *r = &rows[n++];
+			r->id = pass == 0 ? sqlite3_column_int64(st, 0) : 0;
+			int o = pass == 0 ? 1 : 0;
+			r->a = dup_or_null(col_text(st, o));
+			r->b = dup_or_null(col_text(st, o + 1));
+			r->c = pass == 0 ? NULL : dup_or_null(col_text(st, 2));
+		}
+		if (src != SQLITE_DONE) {
+			rc = source_err(s, src, "refold");
+		}
+		sqlite3_reset(st);
+		for (size_t i = 0; i < n; i++) {
+			struct refold_row *r = &rows[i];
+			if (!rc && r->a) {
+				buf_reset(&k1);
+				buf_reset(&k2);
+				fold(arg, pass == 0, r->a, &k1, &k2);
+				const char *n1 = buf_cstr(&k1), *n2 = buf_cstr(&k2);
+				if (k1.err || k2.err) {
+					rc = ERR_NOMEM;
+				} else if (pass == 0 && !(r->b && strcmp(r->b, n1) == 0)) {
+					sqlite3_stmt *u = stmt(s, S_LINK_SET_NAME);
+					sqlite3_bind_int64(u, 1, r->id);
+					bind_text(u, 2, n1);
+					rc = exec_stmt(s, S_LINK_SET_NAME, u);
+				} else if (pass == 1 && !(r->b && strcmp(r->b, n1) == 0 && r->c &&
+				                          strcmp(r->c, n2) == 0)) {
+					sqlite3_stmt *u = stmt(s, S_NOTE_SET_KEYS);
+					bind_text(u, 1, r->a);
+					bind_text(u, 2, n1);
+					bind_text(u, 3, n2);
+					rc = exec_stmt(s, S_NOTE_SET_KEYS, u);
+				}
+			}
+			free(r->a);
+			free(r->b);
+			free(r->c);
+		}
+	}
+	free(rows);
+	buf_fini(&k1);
+	buf_fini(&k2);
+	return rc;
 }

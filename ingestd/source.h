@@ -15,6 +15,10 @@
  *            keys NUL-separated); rows at or below LMDB's generation are done and deleted
  *   views    (path, day) -> page views counted by the fronts (viewdb.h)
  *   view_senders  front_id -> seq of the last view batch stored from it, and when
+ *   url_history   (url, path): a URL path's note held before a rename, a move or a
+ *            permalink change; it claims a redirect there to the note's current URL
+ *   tags     (tag, path): each note's tags, folded (sitedb.h)
+ *   listing  per note: what the site's lists show of it (sitedb.h)
  *
  * Row pointers handed to callbacks are valid during the callback only. A callback returns
  * 0 to go on; anything else stops the walk and is returned. Every function returns 0 or a
@@ -191,6 +195,71 @@ int source_page_put(struct source *s, const struct source_page *p);
 int source_page_del(struct source *s, const char *url);
 int source_pages_of_path(struct source *s, const char *path, source_page_fn *fn, void *arg);
 int source_pages_each(struct source *s, source_page_fn *fn, void *arg);
+
+/* --- url history, aliases, layouts (schema v4) --- */
+/* Records that url was path's; a row already there is kept. */
+int source_hist_add(struct source *s, const char *url, const char *path);
+/* Old URLs of path, in URL order. */
+int source_hist_of_path(struct source *s, const char *path, source_str_fn *fn, void *arg);
+/* Gives every old URL of from to to (a rename: the chain collapses onto the new path). */
+int source_hist_move(struct source *s, const char *from, const char *to);
+int source_hist_del_path(struct source *s, const char *path);
+/* Returns 1 if the row was there (and is gone), 0 if not, or an ERR_*. */
+int source_hist_del(struct source *s, const char *url, const char *path);
+/* Deletes one claim. */
+int source_claim_del(struct source *s, const char *url, const char *path);
+
+/* A note's aliases ('\n'-joined), the layout it asks for and the layout file it uses. */
+struct source_note_extra {
+	char *aliases;     /* NULL if none */
+	char *layout_want; /* frontmatter layout name, NULL if none */
+	char *layout;      /* "_layouts/x.html" in use, "" for folio's own layout */
+};
+/* Sets them on an existing notes row (after source_note_put); layout NULL means "". */
+int source_note_extra_set(struct source *s, const char *path, const char *aliases,
+                          const char *layout_want, const char *layout);
+/* Heap copies: free with source_note_extra_fini. ERR_NOTFOUND without a notes row. */
+int source_note_extra_get(struct source *s, const char *path, struct source_note_extra *out);
+void source_note_extra_fini(struct source_note_extra *x);
+int source_note_set_layout(struct source *s, const char *path, const char *layout);
+/*
+ * Notes that use layout, or ask for name, or (fallback) use folio's own layout: the notes
+ * a change of the layout file may concern.
+ */
+typedef int source_layout_fn(void *arg, const char *path, const char *layout_want,
+                             const char *layout);
+int source_notes_of_layout(struct source *s, const char *layout, const char *name, bool fallback,
+                           source_layout_fn *fn, void *arg);
+/* Whether a file under _layouts/ has this content hash. */
+int source_layout_sha_used(struct source *s, const char *sha256, bool *used);
+/* Appends a file's bytes to out; ERR_NOTFOUND if there is no such file. */
+int source_file_content(struct source *s, const char *path, struct buf *out);
+/* --- embeds --- */
+/* A note's source for transclusion. Heap title: free with source_note_body_fini. */
+struct source_note_body {
+	char *title;
+	bool private_;
+	size_t body_off; /* the markdown starts here in content */
+};
+/*
+ * Appends the file's bytes of the note at path to content and fills out. Returns 0,
+ * ERR_NOTFOUND (no such note), ERR_NOMEM, or a database error.
+ */
+int source_note_body(struct source *s, const char *path, struct source_note_body *out,
+                     struct buf *content);
+void source_note_body_fini(struct source_note_body *b);
+/* Distinct notes holding an embed (embed = 1) that resolves to path. */
+int source_embedders(struct source *s, const char *path, source_str_fn *fn, void *arg);
+
+/*
+ * Computes stored folded keys again when their meaning changed (ingestd does it once at
+ * start-up, marked in meta): for links, fold(arg, true, target, k1, k2) appends the new
+ * target_name to k1 (k2 unused); for notes, fold(arg, false, path, ...) appends name_key to k1 and
+ * path_key to k2. Rows whose keys already match are left alone. Run inside a write
+ * transaction. Returns 0, ERR_NOMEM or a database error.
+ */
+typedef void source_fold_fn(void *arg, bool link, const char *s, struct buf *k1, struct buf *k2);
+int source_refold(struct source *s, source_fold_fn *fold, void *arg);
 
 /* --- journal --- */
 int source_journal_add(struct source *s, uint64_t gen, char *const *urls, size_t n);

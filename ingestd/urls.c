@@ -28,27 +28,6 @@ note_by_key(const struct vault *v, const char *key)
 	return best;
 }
 
-/* The smallest published note path at the vault root, and anywhere. */
-struct first_notes {
-	const struct vault_entry *root, *any;
-};
-
-static int
-first_note(void *arg, const struct vault_entry *e)
-{
-	struct first_notes *f = arg;
-	if (!e->is_note || !e->published || urls_is_404_note(e->path)) {
-		return 0;
-	}
-	if (!f->any || strcmp(e->path, f->any->path) < 0) {
-		f->any = e;
-	}
-	if (!strchr(e->path, '/') && (!f->root || strcmp(e->path, f->root->path) < 0)) {
-		f->root = e;
-	}
-	return 0;
-}
-
 const struct vault_entry *
 urls_home(const struct vault *v, const char *home_note)
 {
@@ -72,11 +51,8 @@ urls_home(const struct vault *v, const char *home_note)
 			return e;
 		}
 	}
-	/* None of the usual names: "/" still shows a note rather than a 404. This walks the
-	 * index (in memory, no query), and only in vaults that lack every usual home note. */
-	struct first_notes f = {0};
-	vault_each(v, first_note, &f);
-	return f.root ? f.root : f.any;
+	/* None of the usual names: "/" is the root folder page (site.c). */
+	return NULL;
 }
 
 bool
@@ -100,6 +76,9 @@ urls_claims(const char *path, bool is_note, bool published, const char *permalin
 	*why = NULL;
 	buf_reset(main_url);
 	buf_reset(alias_url);
+	if (!is_note && urls_is_layout(path)) {
+		return 0;
+	}
 	if (!is_note) {
 		slug_asset_url(slice_str(path), main_url);
 		if (main_url->err) {
@@ -154,10 +133,40 @@ urls_claims(const char *path, bool is_note, bool published, const char *permalin
 	return 2;
 }
 
+bool
+urls_is_layout(const char *path)
+{
+	return strncmp(path, "_layouts/", 9) == 0;
+}
+
+bool
+urls_extra_claim(const char *path, const char *alias, const char *old_url, const char *main,
+                 struct buf *url, struct urls_claim *out)
+{
+	buf_reset(url);
+	if (alias) {
+		slug_note_url(slice_str(alias), url);
+	} else {
+		buf_puts(url, old_url);
+	}
+	if (url->err || url->len > URLS_MAX_LEN || reserved(buf_slice(url)) ||
+	    strcmp(buf_cstr(url), main) == 0) {
+		return false;
+	}
+	*out = (struct urls_claim){buf_cstr(url), path, URLS_REDIRECT, main};
+	return true;
+}
+
+bool
+urls_is_generated(int kind)
+{
+	return kind == URLS_TAG || kind == URLS_FOLDER || kind == URLS_SITE;
+}
+
 static int
 claim_rank(const struct urls_claim *c)
 {
-	return c->kind == URLS_REDIRECT ? 1 : 0;
+	return c->kind == URLS_REDIRECT ? 2 : urls_is_generated((int)c->kind) ? 1 : 0;
 }
 
 size_t
@@ -171,4 +180,17 @@ urls_winner(const struct urls_claim *c, size_t n)
 		}
 	}
 	return best;
+}
+
+void
+urls_folder(const char *folder, struct buf *url)
+{
+	slug_permalink(slice_str(folder), url);
+}
+
+void
+urls_tag(const char *tag, struct buf *url)
+{
+	buf_puts(url, URLS_TAGS "/");
+	slug_tag(slice_str(tag), url);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "renderer/unicode.h"
 #include "shared/defs.h"
 
 struct vault {
@@ -41,6 +42,10 @@ vault_hash(const void *p, size_t n)
 void
 vault_fold(struct slice s, struct buf *out)
 {
+	if (unicode_nfc(s, true, out)) {
+		return;
+	}
+	/* Malformed UTF-8: its ASCII letters are lowercased, every other byte is kept. */
 	uint8_t *dst = buf_reserve(out, s.len);
 	if (!dst) {
 		return;

@@ -3,8 +3,8 @@
  * path key and by folded file name, with the URL of the page it holds. Loaded once at
  * startup and updated per push, so resolving a link costs a hash lookup, never a query.
  *
- * Keys are "folded" (vault_fold): case-insensitive matching happens by comparing folded
- * keys, and folding is the one place where Unicode normalisation will be added.
+ * Keys are "folded" (vault_fold): case-insensitive matching on Unicode-normalised names
+ * happens by comparing folded keys.
  */
 #ifndef INGESTD_VAULT_H
 #define INGESTD_VAULT_H
@@ -70,10 +70,16 @@ typedef int vault_each_fn(void *arg, const struct vault_entry *e);
 int vault_each(const struct vault *v, vault_each_fn *fn, void *arg);
 
 /*
- * Appends the folded form of s to out: ASCII letters lowercased, everything else kept.
- * Every key comparison in ingestd goes through this function.
+ * Appends the folded form of s to out: Unicode case folding, then NFC (libutf8proc), so
+ * "Ünïcode" written precomposed and decomposed, in any case, folds alike; ASCII-only
+ * names (the common case) are lowercased without a call. Malformed UTF-8 has only its
+ * ASCII letters lowercased. Every key comparison in ingestd goes through this function;
+ * keys stored in SQLite (links.target_name, notes' keys) are folded with it too, and
+ * recomputed at start-up when its meaning changes (VAULT_FOLD_VERSION).
  */
 void vault_fold(struct slice s, struct buf *out);
+/* Names the folding above; stored as meta "fold" beside the keys it produced. */
+#define VAULT_FOLD_VERSION "nfc-casefold-1"
 
 /* True if path ends in ".md", in any case. */
 bool vault_is_note_path(const char *path);

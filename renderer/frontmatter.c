@@ -231,6 +231,8 @@ apply_key(yaml_document_t *doc, struct frontmatter *fm, char **slug, char **cove
 		return set_string(&fm->permalink, v);
 	if (strcasecmp(k, "slug") == 0)
 		return set_string(slug, v);
+	if (strcasecmp(k, "layout") == 0)
+		return set_string(&fm->layout, v);
 	if (strcasecmp(k, "description") == 0)
 		return set_string(&fm->description, v);
 	if (strcasecmp(k, "date") == 0)
@@ -284,10 +286,8 @@ apply_doc(yaml_document_t *doc, struct frontmatter *fm, char *err, size_t errlen
 		if (rc < 0)
 			goto fail;
 	}
-	if (!fm->permalink) {
-		fm->permalink = slug;
-		slug = NULL;
-	}
+	fm->slug = slug;
+	slug = NULL;
 	if (!fm->image) {
 		fm->image = cover;
 		cover = NULL;
@@ -405,6 +405,8 @@ frontmatter_fini(struct frontmatter *fm)
 		return;
 	free(fm->title);
 	free(fm->permalink);
+	free(fm->slug);
+	free(fm->layout);
 	free(fm->description);
 	free(fm->date);
 	free(fm->image);

@@ -15,7 +15,9 @@ enum fm_tristate { FM_UNSET = -1, FM_FALSE = 0, FM_TRUE = 1 };
 
 struct frontmatter {
 	char *title;     /* NULL if absent; all strings are heap copies, NUL-terminated */
-	char *permalink; /* "permalink" or "slug" (permalink wins) */
+	char *permalink; /* "permalink": the page's whole URL path */
+	char *slug;      /* "slug": the last segment of the URL only (the folders stay) */
+	char *layout;    /* "layout": the vault layout _layouts/<layout>.html, NULL if none */
 	char *description;
 	char *date;  /* as written */
 	char *image; /* "image" or "cover" */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "renderer/html.h"
+#include "renderer/slug.h"
 
 static bool
 alnum(uint8_t c)
@@ -33,6 +34,14 @@ obsidian_tag(const uint8_t *s, size_t n)
 	while (i > 1 && (s[i - 1] == '/' || s[i - 1] == '-'))
 		i--;
 	return i > 1 && non_digit ? i : 0;
+}
+
+void
+obsidian_tag_open(struct buf *out, struct slice tag)
+{
+	buf_puts(out, "<a class=\"tag\" href=\"");
+	slug_tag_url(tag, out); // only unreserved bytes, '/' and %XX: nothing to escape
+	buf_puts(out, "\">");
 }
 
 bool

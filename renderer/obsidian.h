@@ -20,6 +20,13 @@
 size_t obsidian_tag(const uint8_t *s, size_t n);
 
 /*
+ * Appends the opening tag of a tag's link: '<a class="tag" href="/tags/...">' with the
+ * href of slug_tag_url(tag); tag is the name without '#'. The caller writes "#tag" and
+ * "</a>".
+ */
+void obsidian_tag_open(struct buf *out, struct slice tag);
+
+/*
  * Looks for a block id ("^id": letters, digits, '-') at the end of rendered paragraph or
  * list item HTML. On success *caret is the offset of '^' and *cut the offset where the text
  * before it ends (spaces and a line break before the id are cut too); a paragraph that is

@@ -38,10 +38,39 @@ typedef int render_resolve_fn(void *arg, const struct render_link *link, struct 
 /* Called by render_scan_links for each link in a note. */
 typedef void render_link_fn(void *arg, const struct render_link *link);
 
+/* Called for each "#tag" rendered as a tag link: tag is the name without '#', as written. */
+typedef void render_tag_fn(void *arg, struct slice tag);
+/*
+ * Transcludes a note embed (a wikilink embed of a note, or a markdown link to a note whose
+ * image syntax "![](Other%20Note.md)" names a ".md" file), called after the resolver said 0
+ * for it. On success appends the embedded note's content as HTML to out (no wrapper: the
+ * renderer writes it) and the note's title as plain text to title, and returns 0. Returns
+ * ERR_NOTFOUND when the target cannot be embedded (not a note, no page, a cycle, too deep):
+ * the embed then renders as the link it would be without this callback. ERR_NOMEM stops
+ * the render.
+ *
+ * Output around a transclusion (href is what the resolver gave, data-embed the target as
+ * written, fragment included):
+ *   <div class="markdown-embed" data-embed="Note#Heading">
+ *   <a class="markdown-embed-link" href="/note#heading">Title</a>
+ *   ...content...
+ *   </div>
+ * A div cannot sit in a <p>: an embed alone in its paragraph replaces the paragraph; one
+ * inside a paragraph with text around it closes the paragraph before the div and opens a
+ * new one after it (which starts with the line break, if the text after the embed was on
+ * the next line). Where blocks cannot go (headings, table cells, inside a link, emphasis
+ * or a callout title), the embed stays a link and the callback is not called.
+ */
+typedef int render_embed_fn(void *arg, const struct render_link *link, struct buf *out,
+                            struct buf *title);
+
 struct render_opts {
 	bool strict_line_breaks; /* false: a single newline is <br> (Obsidian's default) */
 	render_resolve_fn *resolve;
 	void *arg;
+	render_tag_fn *tag; /* may be NULL */
+	void *tag_arg;
+	render_embed_fn *embed; /* NULL: note embeds stay links ("internal embed"); gets arg */
 };
 
 /* What rendering learned about the note. Strings are heap copies; free with render_info_fini. */
@@ -63,8 +92,8 @@ struct render_info {
  *
  * Beyond CommonMark and md4c's extensions (tables, strikethrough, task lists, permissive
  * autolinks, $math$, wikilinks): "![[embeds]]", "> [!type] callouts", "==highlights==",
- * "#tags" (<span class="tag">), "^block-ids" (an id on their block), and "%%comments%%",
- * which never reach the output.
+ * "#tags" (<a class="tag" href="/tags/...">, obsidian_tag_open), "^block-ids" (an id on their
+ * block), and "%%comments%%", which never reach the output.
  */
 int render_markdown(struct slice md, const struct render_opts *opts, struct buf *out,
                     struct render_info *info);

@@ -106,9 +106,12 @@ text_run(struct render *r, const uint8_t *p, size_t n, const uint8_t *at)
 		if (!len)
 			continue;
 		render_put_text(r, p + run, i - run);
-		render_put(r, "<span class=\"tag\">");
+		struct slice tag = {p + i + 1, len - 1};
+		obsidian_tag_open(r->out, tag);
 		render_put_text(r, p + i, len);
-		render_put(r, "</span>");
+		render_put(r, "</a>");
+		if (r->opts && r->opts->tag)
+			r->opts->tag(r->opts->tag_arg, tag);
 		i += len - 1;
 		run = i + 1;
 	}

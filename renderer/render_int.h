@@ -69,6 +69,13 @@ struct render {
 	int wiki_label; /* '|' after the target: 1 yes, 0 no, -1 not known yet, -2 unknowable */
 	struct buf *w_saved;
 	struct buf w_html, w_text, w_target;
+	const uint8_t *wiki_end; /* in text, just past the open wikilink's "]]"; NULL unknown */
+
+	/* A markdown image naming a note ("![](Other%20Note.md)"): written as an embed link
+	 * from main offset embed_at, transcluded when it ends (render_links.c). */
+	bool embed_img;
+	size_t embed_at;
+	const uint8_t *embed_end; /* in text, past its ')'; NULL unknown */
 
 	bool in_math; /* in a math span: held back until its delimiters are known to count */
 	bool math_display;

@@ -84,6 +84,193 @@ is_relative(struct slice href)
 	return !html_has_scheme(href.ptr, href.len);
 }
 
+/* ---- transclusion --------------------------------------------------------------------------- */
+
+/* True if the text s ends in ".md", in any case: a markdown image naming a note. */
+static bool
+names_note(struct slice s)
+{
+	return s.len > 3 && s.ptr[s.len - 3] == '.' && (s.ptr[s.len - 2] | 32) == 'm' &&
+	       (s.ptr[s.len - 1] | 32) == 'd';
+}
+
+/* The main offset of the innermost open block's opening tag, or NO_BLOCK. */
+static size_t
+inner_block(const struct render *r)
+{
+	size_t at;
+	if (r->blocks.len < sizeof(at))
+		return NO_BLOCK;
+	memcpy(&at, r->blocks.ptr + r->blocks.len - sizeof(at), sizeof(at));
+	return at;
+}
+
+/* True if main holds the tag s at offset at. */
+static bool
+tag_at(const struct render *r, size_t at, const char *s)
+{
+	size_t n = strlen(s);
+	return at != NO_BLOCK && at + n <= r->main->len && memcmp(r->main->ptr + at, s, n) == 0;
+}
+
+/*
+ * A callout's first paragraph: the callout's markup took the place of its "<p>" (at blk),
+ * and the paragraph after the title line opens after "callout-content". Returns where
+ * that "<p>" is, or NO_BLOCK.
+ */
+static size_t
+callout_p(struct render *r, size_t blk, size_t from)
+{
+	static const char body[] = "<div class=\"callout-content\">\n<p>";
+	const size_t n = sizeof(body) - 1;
+	if (blk > from || from > r->main->len || from - blk < n)
+		return NO_BLOCK;
+	for (size_t at = from - n + 1; at-- > blk;) {
+		if (memcmp(r->main->ptr + at, body, n) == 0)
+			return at + n - 3;
+	}
+	return NO_BLOCK;
+}
+
+/*
+ * Whether the paragraph goes on after an embed that ends at end (in text): false when only
+ * blanks follow up to the end of the text or to a blank line (quote markers aside).
+ * Unknown (NULL) counts as going on: the paragraph is then closed and opened again, which
+ * may leave an empty <p></p> but never a div inside a p.
+ */
+static bool
+p_goes_on(const struct render *r, const uint8_t *end)
+{
+	if (!end || !render_in_text(r, end - 1))
+		return true;
+	const uint8_t *p = end, *lim = r->text + r->len;
+	while (p < lim && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == lim || *p == '\0')
+		return false;
+	if (*p != '\n' && *p != '\r')
+		return true;
+	p += *p == '\r' && p + 1 < lim && p[1] == '\n' ? 2 : 1;
+	while (p < lim && (*p == ' ' || *p == '\t' || *p == '>'))
+		p++;
+	if (p == lim || *p == '\0' || *p == '\n' || *p == '\r')
+		return false;
+	// A list item or a heading on the next line starts a block of its own.
+	if ((*p == '-' || *p == '*' || *p == '+') && p + 1 < lim && (p[1] == ' ' || p[1] == '\t'))
+		return false;
+	if (*p == '#')
+		return false;
+	size_t d = 0;
+	while (p + d < lim && p[d] >= '0' && p[d] <= '9')
+		d++;
+	return !(d && p + d + 1 < lim && (p[d] == '.' || p[d] == ')') && p[d + 1] == ' ');
+}
+
+/* Drops the end of a paragraph's content that shows nothing: blanks and line breaks. */
+static size_t
+trim_p_end(const struct buf *m, size_t lo, size_t hi)
+{
+	for (;;) {
+		if (hi > lo && (m->ptr[hi - 1] == '\n' || m->ptr[hi - 1] == ' '))
+			hi--;
+		else if (hi >= lo + 4 && memcmp(m->ptr + hi - 4, "<br>", 4) == 0)
+			hi -= 4;
+		else
+			return hi;
+	}
+}
+
+/*
+ * Transcludes the note embed l (already resolved: its href is in r->url) when it may
+ * become a block here. from: the main offset where its link would start; shown: the target
+ * as written; end: in text, just past the embed (NULL unknown). Returns true if the embed
+ * was written (main may have been rewound to from, or to before the paragraph's tag).
+ */
+static bool
+embed_note(struct render *r, const struct render_link *l, size_t from, struct slice shown,
+           const uint8_t *end)
+{
+	if (!r->opts->embed || r->scan_fn || r->out != r->main || r->open_spans || r->img_depth ||
+	    r->in_heading || r->mark_open || from > r->main->len)
+		return false;
+	size_t blk = inner_block(r);
+	bool in_p = blk != NO_BLOCK && blk == r->p_at && tag_at(r, blk, "<p>");
+	bool moved_p = false; // the open paragraph is not where r->p_at says (a callout's)
+	if (!in_p && blk != NO_BLOCK && blk == r->p_at) {
+		blk = callout_p(r, blk, from);
+		in_p = moved_p = blk != NO_BLOCK;
+	}
+	if (!in_p && !tag_at(r, blk, "<li") && !tag_at(r, blk, "<blockquote"))
+		return false; // headings, table cells: no block may go there
+	if (in_p && from < blk + 3)
+		return false;
+	// A quote's first paragraph may still turn out to be a callout's title, unless the
+	// embed opens it: then it is not one.
+	if (r->co_state == CO_IN_P && in_p && trim_p_end(r->main, blk + 3, from) == blk + 3)
+		r->co_state = CO_NONE;
+	if (r->co_state != CO_NONE)
+		return false;
+
+	struct buf html, title;
+	buf_init(&html, 0);
+	buf_init(&title, 0);
+	buf_reset(&r->tmp2);
+	buf_put_slice(&r->tmp2, buf_slice(&r->url)); // the callback may render, reusing nothing
+	int rc = r->opts->embed(r->opts->arg, l, &html, &title);
+	if (rc == 0 && (html.err || title.err || r->tmp2.err))
+		rc = ERR_NOMEM;
+	if (rc != 0) {
+		if (rc != ERR_NOTFOUND)
+			r->err = rc;
+		buf_fini(&html);
+		buf_fini(&title);
+		return rc != ERR_NOTFOUND;
+	}
+
+	struct buf *m = r->main;
+	if (moved_p) {
+		r->p_at = blk;
+		memcpy(r->blocks.ptr + r->blocks.len - sizeof(blk), &blk, sizeof(blk));
+	}
+	if (in_p) {
+		size_t keep = trim_p_end(m, blk + 3, from);
+		if (keep == blk + 3) {
+			m->len = blk; // nothing before it: the div replaces the paragraph
+		} else {
+			m->len = keep;
+			render_put(r, "</p>\n");
+		}
+	} else {
+		m->len = from;
+	}
+	render_cr(r);
+	render_put(r, "<div class=\"markdown-embed\" data-embed=\"");
+	html_escape(m, shown.ptr, shown.len);
+	render_put(r, "\">\n<a class=\"markdown-embed-link\" href=\"");
+	html_url(m, r->tmp2.ptr, r->tmp2.len);
+	render_put(r, "\">");
+	html_escape(m, title.ptr, title.len);
+	render_put(r, "</a>\n");
+	buf_put_slice(m, buf_slice(&html));
+	render_cr(r);
+	render_put(r, "</div>");
+	buf_fini(&html);
+	buf_fini(&title);
+	if (!in_p)
+		return true;
+	if (p_goes_on(r, end)) {
+		render_put(r, "\n");
+		r->p_at = m->len; // the paragraph goes on in a new <p>: it is the open block now
+		if (r->blocks.len >= sizeof(r->p_at))
+			memcpy(r->blocks.ptr + r->blocks.len - sizeof(r->p_at), &r->p_at,
+			       sizeof(r->p_at));
+		render_put(r, "<p>");
+	} else {
+		r->skip_p_close = true;
+	}
+	return true;
+}
+
 static void
 put_title(struct render *r, const MD_ATTRIBUTE *title)
 {
@@ -144,9 +331,28 @@ render_links_img(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 		html_percent_decode(&r->tmp2, src.ptr, src.len);
 		struct render_link l = {.kind = RENDER_LINK_IMAGE};
 		wikilink_split(buf_slice(&r->tmp2), &l.target, &l.frag);
+		l.embed =
+		        names_note(l.target); // "![](Note.md)" embeds a note (links table: embed=1)
 		buf_reset(&r->img_target);
 		buf_put_slice(&r->img_target, l.target);
-		if (resolve(r, &l) == 0) {
+		int rc = resolve(r, &l);
+		if (rc == 0 && r->opts->embed && names_note(l.target)) {
+			// "![](Other%20Note.md)": a note embed, decided when the image ends
+			r->embed_img = true;
+			r->embed_at = r->out->len;
+			r->embed_end = NULL;
+			if (render_in_text(r, (const uint8_t *)d->src.text)) {
+				const uint8_t *e = (const uint8_t *)d->src.text + d->src.size;
+				const uint8_t *lim = r->text + r->len;
+				while (e < lim && *e != ')' && *e != '\n')
+					e++;
+				r->embed_end = e < lim && *e == ')' ? e + 1 : NULL;
+			}
+			render_put(r, "<a class=\"internal embed\" href=\"");
+			html_url(r->out, r->url.ptr, r->url.len);
+			render_put(r, "\">");
+			close = CLOSE_A;
+		} else if (rc == 0) {
 			render_put(r, "<img src=\"");
 			html_url(r->out, r->url.ptr, r->url.len);
 			render_put(r, "\" alt=\"");
@@ -166,6 +372,22 @@ render_links_img(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 void
 render_links_img_end(struct render *r, const MD_SPAN_IMG_DETAIL *d, enum span_close close)
 {
+	if (close == CLOSE_A && r->embed_img) {
+		r->embed_img = false;
+		buf_reset(&r->tmp);
+		render_attr(r, &d->src, &r->tmp);
+		buf_reset(&r->img_target);
+		html_percent_decode(&r->img_target, r->tmp.ptr, r->tmp.len);
+		struct render_link l = {.kind = RENDER_LINK_IMAGE, .embed = true};
+		wikilink_split(buf_slice(&r->img_target), &l.target, &l.frag);
+		if (r->err ||
+		    !embed_note(r, &l, r->embed_at, buf_slice(&r->img_target), r->embed_end)) {
+			if (r->out->len && r->out->ptr[r->out->len - 1] == '>')
+				html_escape(r->out, l.target.ptr, l.target.len);
+			render_put(r, "</a>");
+		}
+		return;
+	}
 	if (close == CLOSE_IMG) {
 		render_put(r, "\"");
 		put_title(r, &d->title);
@@ -196,6 +418,13 @@ render_links_wiki(struct render *r, const MD_SPAN_WIKILINK_DETAIL *d)
 	}
 	r->in_wiki = true;
 	r->wiki_embed = embed;
+	r->wiki_end = NULL;
+	if (render_in_text(r, t)) {
+		const uint8_t *from = t + d->target.size, *lim = r->text + r->len;
+		const uint8_t *close =
+		        from < lim ? memmem(from, (size_t)(lim - from), "]]", 2) : NULL;
+		r->wiki_end = close ? close + 2 : NULL;
+	}
 	r->wiki_label = -1;
 	if (render_in_text(r, t) && t + d->target.size < r->text + r->len)
 		r->wiki_label = t[d->target.size] == '|';
@@ -282,6 +511,11 @@ render_links_wiki_end(struct render *r)
 		emit_media(r, media, &l, has_label ? label : (struct slice){0});
 		return;
 	}
+	if (rc == 0 && r->wiki_embed && media == WIKILINK_NOTE && !r->in_heading &&
+	    embed_note(r, &l, r->out->len, raw, r->wiki_end))
+		return;
+	if (r->err)
+		return;
 	if (rc == 0) {
 		render_put(r, r->wiki_embed ? "<a class=\"internal embed\" href=\""
 		                            : "<a class=\"internal\" href=\"");

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "renderer/html.h"
+#include "renderer/unicode.h"
 
 enum slug_class {
 	SLUG_SEP,  /* becomes part of a '-' run */
@@ -125,7 +126,7 @@ lower_cp(uint32_t cp)
  * bytes appended.
  */
 static size_t
-slug_append(struct slice name, struct buf *out)
+slug_append_plain(struct slice name, struct buf *out)
 {
 	size_t start = out->len;
 	bool sep = false; // a separator is waiting to be written before the next kept char
@@ -158,6 +159,29 @@ slug_append(struct slice name, struct buf *out)
 		i += n;
 	}
 	return out->len - start;
+}
+
+/*
+ * slug_append_plain of name in NFC, so a name stored decomposed (macOS) and one typed
+ * precomposed give one slug. ASCII names go straight through.
+ */
+static size_t
+slug_append(struct slice name, struct buf *out)
+{
+	size_t i = 0;
+	while (i < name.len && name.ptr[i] < 0x80)
+		i++;
+	if (i == name.len)
+		return slug_append_plain(name, out);
+	struct buf nfc;
+	buf_init(&nfc, 0);
+	size_t n;
+	if (unicode_nfc(name, false, &nfc) && !nfc.err)
+		n = slug_append_plain(buf_slice(&nfc), out);
+	else
+		n = slug_append_plain(name, out);
+	buf_fini(&nfc);
+	return n;
 }
 
 void
@@ -234,4 +258,51 @@ slug_href(struct slice s, struct buf *out)
 		run = i + 1;
 	}
 	buf_put(out, s.ptr + run, s.len - run);
+}
+
+void
+slug_tag(struct slice tag, struct buf *out)
+{
+	size_t i = 0;
+	while (i < tag.len && tag.ptr[i] == '#')
+		i++;
+	size_t start = out->len;
+	bool slash = false; // a '/' is waiting to be written before the next kept char
+	while (i < tag.len) {
+		uint32_t cp;
+		size_t n = utf8_decode(tag.ptr + i, tag.len - i, &cp);
+		if (n == 0) {
+			n = 1;
+			cp = 0xFFFD;
+		}
+		if (cp == '/') {
+			slash = out->len > start;
+		} else {
+			if (slash)
+				buf_putc(out, '/');
+			slash = false;
+			uint32_t lc = n > 1 ? lower_cp(cp) : cp;
+			if (cp >= 'A' && cp <= 'Z')
+				buf_putc(out, (char)(cp + 32));
+			else if (lc != cp)
+				html_put_utf8(out, lc);
+			else
+				buf_put(out, tag.ptr + i, n);
+		}
+		i += n;
+	}
+}
+
+void
+slug_tag_url(struct slice tag, struct buf *out)
+{
+	struct buf key;
+	buf_init(&key, 0);
+	buf_puts(&key, "/tags/");
+	slug_tag(tag, &key);
+	if (key.err)
+		out->err = out->err ? out->err : key.err;
+	else
+		slug_href(buf_slice(&key), out);
+	buf_fini(&key);
 }

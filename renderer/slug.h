@@ -32,4 +32,18 @@ void slug_asset_url(struct slice vault_path, struct buf *out);
 /* Appends s percent-encoded for an href: keeps unreserved bytes and '/', encodes the rest. */
 void slug_href(struct slice s, struct buf *out);
 
+/*
+ * Appends the key of a tag ("#Project/Sub" or "Project/Sub" -> "project/sub"): a leading
+ * '#' dropped, letters lowercased like slugs (ASCII, Latin-1, Latin Extended-A, Greek,
+ * Cyrillic), '/' kept as nesting with empty segments dropped, everything else as written.
+ * Appends nothing for a name with no segment left.
+ */
+void slug_tag(struct slice tag, struct buf *out);
+
+/*
+ * Appends the href of a tag's page: "/tags/" + slug_tag(tag), percent-encoded as hrefs
+ * need (slug_href). The page's key is the same path unencoded.
+ */
+void slug_tag_url(struct slice tag, struct buf *out);
+
 #endif

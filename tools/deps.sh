@@ -5,12 +5,16 @@ set -eu
 
 PKGS="build-essential pkg-config liblmdb-dev lmdb-utils libmd4c-dev libnng-dev libmsgpack-dev
 libsqlite3-dev libjansson-dev libyaml-dev zlib1g-dev libcurl4-openssl-dev curl jq"
+# Link targets and slugs compare Unicode names in NFC with case folding (libutf8proc).
+PKGS="$PKGS libutf8proc-dev"
 # tests/integ/drain.sh loads the fronts with wrk; tests/integ/live.sh runs the live-reload
 # script in node.
 PKGS="$PKGS wrk nodejs"
 # tests/integ/backup.sh follows the backup guide (sqlite3's .backup); tests/integ/deploy.sh
 # verifies the systemd units and traces the daemons' system calls against their filter.
 PKGS="$PKGS sqlite3 systemd strace"
+# tests/integ/site_pages.sh checks that /rss.xml and /sitemap.xml are well-formed (xmllint).
+PKGS="$PKGS libxml2-utils"
 # Prometheus's promtool (tests/integ/stats.sh) is not installed here: Debian ships it in the
 # prometheus package, which would also start a server. tools/promtool.sh unpacks it instead.
 # `deps.sh --bench` adds what make bench compares folio with and loads it with; make test

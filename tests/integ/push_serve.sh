@@ -56,6 +56,10 @@ check "missing-note link is not an <a>" \
 	sh -c '! printf "%s" "$1" | grep -Eq "<a [^>]*>[^<]*A note that does not exist yet"' _ "$links"
 check "link to a draft is not an <a>" \
 	sh -c '! printf "%s" "$1" | grep -Eq "<a [^>]*>[^<]*Roadmap ideas"' _ "$links"
+check_contains "a note embed shows the section" "$links" \
+	'<div class="markdown-embed" data-embed="Architecture#Processes">'
+check_contains "the embed links to its source" "$links" \
+	'<a class="markdown-embed-link" href="/reference/architecture#processes">'
 
 # Unpublished notes: drafts and private notes answer 404 like missing pages.
 check_eq "publish: false note is 404" "$(http_code "$base/drafts/roadmap-ideas")" 404

@@ -58,7 +58,7 @@ async function main() {
 	});
 	let id = 0;
 	const pending = new Map();
-	let serveNav = false;
+	let navMode = "real"; // real: the site's own; 404, fail (network error), fixture
 	let loaded = null;
 	const send = (method, params = {}) =>
 		new Promise((res) => {
@@ -75,13 +75,15 @@ async function main() {
 			loaded();
 		} else if (j.method === "Fetch.requestPaused") {
 			const rid = j.params.requestId;
-			if (serveNav) {
+			if (navMode === "fixture" || navMode === "404") {
 				send("Fetch.fulfillRequest", {
 					requestId: rid,
-					responseCode: 200,
+					responseCode: navMode === "404" ? 404 : 200,
 					responseHeaders: [{ name: "Content-Type", value: "text/html; charset=utf-8" }],
-					body: Buffer.from(navHtml).toString("base64"),
+					body: Buffer.from(navMode === "404" ? "<p>Page not found</p>" : navHtml).toString("base64"),
 				});
+			} else if (navMode === "fail") {
+				send("Fetch.failRequest", { requestId: rid, errorReason: "ConnectionRefused" });
 			} else {
 				send("Fetch.continueRequest", { requestId: rid });
 			}
@@ -148,24 +150,31 @@ async function main() {
 
 	// The sidebar: without the fragment (404) the "All notes" link stays.
 	await evaluate("sessionStorage.clear()");
-	serveNav = false;
+	navMode = "404";
 	await open(site + pages[1]);
 	check("without a nav fragment the sidebar keeps All notes",
 		(await evaluate("document.querySelector('.site-nav').textContent")) === "All notes");
 	// With one, the tree is inserted, the page marked and its folder opened.
-	serveNav = true;
-	await open(site + pages[1]);
-	const nav = await evaluate(
+	const marked =
 		"(function(){var a=document.querySelector('.site-nav a[aria-current=page]');" +
-			"var d=a&&a.closest('details');return {links:document.querySelectorAll('.site-nav a').length," +
-			"current:a&&a.getAttribute('href'),open:d?d.open:null}})()");
+		"var d=a&&a.closest('details');return {links:document.querySelectorAll('.site-nav a').length," +
+		"current:a&&a.getAttribute('href'),open:d?d.open:null}})()";
+	navMode = "fixture";
+	await open(site + pages[1]);
+	const nav = await evaluate(marked);
 	check("the nav tree is loaded into the sidebar", nav && nav.links > 2, JSON.stringify(nav));
 	check("the current page is marked", nav && nav.current === pages[1], JSON.stringify(nav));
 	check("its folder is opened", nav && nav.open === true, JSON.stringify(nav));
-	serveNav = false;
+	navMode = "fail";
 	await open(site + pages[1]);
-	check("the tree is kept for the next page",
+	check("the tree is kept for the next page (fetch failing)",
 		(await evaluate("document.querySelectorAll('.site-nav a').length")) === nav.links);
+	// The site's own fragment replaces the kept one and marks the page too.
+	navMode = "real";
+	await open(site + pages[1]);
+	const real = await evaluate(marked);
+	check("the site's nav fragment marks the current page", real && real.current === pages[1],
+		JSON.stringify(real));
 
 	// Math is drawn by KaTeX when it is served.
 	if (process.env.WANT_KATEX === "1") {

@@ -79,7 +79,8 @@ check "front starts" start_frontd "$DATA" "$PORT"
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run \
 	--user-data-dir="$T/chromium" --remote-debugging-address=127.0.0.1 \
 	--remote-debugging-port="$DEV" about:blank >"$T/chromium.log" 2>&1 &
-track $!
+CHROME_PID=$!
+track "$CHROME_PID"
 
 want_katex=0
 [ -d /usr/share/javascript/katex ] && want_katex=1
@@ -92,4 +93,10 @@ while IFS= read -r line; do
 done < <(WANT_KATEX=$want_katex timeout 300 node tests/integ/theme_browser.js "$DEV" \
 	"http://127.0.0.1:$PORT" "$T/nav.html" / /notes/euler /wide 2>&1)
 
+# Chromium's helpers may still write its profile for a moment after it exits.
+stop_pid "$CHROME_PID"
+for i in $(seq 20); do
+	rm -rf "$T/chromium" 2>/dev/null && break
+	sleep 0.2
+done
 finish

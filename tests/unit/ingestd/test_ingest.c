@@ -531,17 +531,22 @@ t_links_follow_new_files(void)
 static void
 t_home_fallback(void)
 {
-	/* No index, Home or README: the root note that sorts first is the home page. */
+	/* No index, Home or README: "/" is the root folder page, and every note keeps its URL. */
 	struct env e;
 	env_init(&e);
 	CHECK_INT_EQ(push(&e, "deep/Zed.md", "zed\n", "Mid.md", "mid [[Zed]]\n", NULL), 0);
-	CHECK(body_has(&e, "/", "mid"));
-	CHECK_STR_EQ(reply_url(&e, "Mid.md"), "/");
+	CHECK_STR_EQ(reply_url(&e, "Mid.md"), "/mid");
+	CHECK(body_has(&e, "/", "href=\"/mid\">Mid</a>"));
+	CHECK(body_has(&e, "/", "href=\"/deep\">deep</a>"));
 	CHECK(body_has(&e, "/deep/zed", "zed"));
-	/* A README arrives: it takes "/" and Mid gets its own URL back. */
+	/* A README arrives: it takes "/" from the folder page. */
 	CHECK_INT_EQ(push(&e, "README.md", "readme\n", NULL), 0);
 	CHECK(body_has(&e, "/", "readme"));
+	CHECK(!body_has(&e, "/", "folder-list"));
 	CHECK(body_has(&e, "/mid", "mid"));
+	/* It goes again: the folder page is back. */
+	CHECK_INT_EQ(push(&e, "README.md", NULL, NULL), 0);
+	CHECK(body_has(&e, "/", "href=\"/mid\">Mid</a>"));
 	env_fini(&e);
 }
 
@@ -706,25 +711,26 @@ t_journal_keeps_last_generation(void)
 	env_fini(&e);
 }
 
-/* Without index, Home or README the first note is home; content-only pushes keep it and
- * skip looking for it again, pushes that add, delete or unpublish notes move it. */
+/* Without index, Home or README "/" is the root folder page: adding a note that sorts first
+ * moves no note's URL, and the page lists exactly the public notes. */
 static void
 t_home_fallback_follows_the_notes(void)
 {
 	struct env e;
 	env_init(&e);
 	CHECK_INT_EQ(push(&e, "b.md", "bee\n", "c.md", "sea\n", NULL), 0);
-	CHECK(body_has(&e, "/", "bee"));
+	CHECK(body_has(&e, "/", ">b</a>"));
 	CHECK_INT_EQ(push(&e, "a.md", "aye\n", NULL), 0);
-	CHECK(body_has(&e, "/", "aye"));
-	CHECK_INT_EQ(push(&e, "c.md", "sea, edited\n", NULL), 0);
-	CHECK(body_has(&e, "/", "aye"));
-	CHECK_INT_EQ(push(&e, "a.md", "aye, edited\n", NULL), 0);
-	CHECK(body_has(&e, "/", "aye, edited"));
+	CHECK_STR_EQ(reply_url(&e, "a.md"), "/a");
+	CHECK(body_has(&e, "/", "href=\"/a\">a</a>"));
+	CHECK(body_has(&e, "/b", "bee"));
 	CHECK_INT_EQ(push(&e, "a.md", "---\npublish: false\n---\naye\n", NULL), 0);
-	CHECK(body_has(&e, "/", "bee"));
-	CHECK_INT_EQ(push(&e, "b.md", NULL, NULL), 0);
-	CHECK(body_has(&e, "/", "sea, edited"));
+	CHECK(!body_has(&e, "/", "href=\"/a\""));
+	CHECK_INT_EQ(push(&e, "b.md", "---\nprivate: true\n---\nbee\n", NULL), 0);
+	CHECK(!body_has(&e, "/", "href=\"/b\""));
+	CHECK(body_has(&e, "/", "href=\"/c\""));
+	CHECK_INT_EQ(push(&e, "c.md", NULL, NULL), 0);
+	CHECK(!page_exists(&e, "/")); /* no public note left: no page */
 	env_fini(&e);
 }
 

@@ -214,7 +214,59 @@ t_index_updates(void)
 	vault_free(v);
 }
 
+/* "Ünïcode Nöte" precomposed (NFC) and decomposed (NFD, as macOS stores names). */
+#define UNI_NFC             \
+	"\xC3\x9Cn\xC3\xAF" \
+	"code N\xC3\xB6te"
+#define UNI_NFD      \
+	"U\xCC\x88"  \
+	"ni\xCC\x88" \
+	"code No\xCC\x88te"
+
+static void
+t_unicode(void)
+{
+	static const char *const paths[] = {"nfd/" UNI_NFD ".md",
+	                                    "Stra\xC3\x9F"
+	                                    "e.md",
+	                                    "Caf\xC3\xA9.png"};
+	struct vault *v = make_vault(paths, (sizeof(paths) / sizeof(paths[0])));
+	/* A link typed in NFC finds the file stored in NFD, in any case. */
+	CHECK_STR_EQ(res(v, "x.md", WIKI, UNI_NFC), "nfd/" UNI_NFD ".md");
+	CHECK_STR_EQ(res(v, "x.md", WIKI,
+	                 "\xC3\xBCn\xC3\x8F"
+	                 "CODE N\xC3\x96TE"),
+	             "nfd/" UNI_NFD ".md");
+	CHECK_STR_EQ(res(v, "x.md", WIKI, "nfd/" UNI_NFC), "nfd/" UNI_NFD ".md");
+	CHECK_STR_EQ(res(v, "x.md", MD, "nfd/" UNI_NFC ".md"), "nfd/" UNI_NFD ".md");
+	/* Case folding is Unicode's: "STRASSE" finds "Straße". */
+	CHECK_STR_EQ(res(v, "x.md", WIKI, "STRASSE"), "Stra\xC3\x9F"
+	                                              "e.md");
+	/* Decomposed link, precomposed asset name. */
+	CHECK_STR_EQ(res(v, "x.md", WIKI, "CAFE\xCC\x81.PNG"), "Caf\xC3\xA9.png");
+	vault_free(v);
+
+	/* And a file stored in NFC is found by a link typed in NFD. */
+	static const char *const paths2[] = {UNI_NFC ".md"};
+	v = make_vault(paths2, 1);
+	CHECK_STR_EQ(res(v, "x.md", WIKI, UNI_NFD), UNI_NFC ".md");
+	vault_free(v);
+
+	/* Both forms fold to one key. */
+	struct buf a, b;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	vault_fold(slice_str(UNI_NFC), &a);
+	vault_fold(slice_str(UNI_NFD), &b);
+	CHECK(slice_eq(buf_slice(&a), buf_slice(&b)));
+	CHECK_STR_EQ(buf_cstr(&a), "\xC3\xBCn\xC3\xAF"
+	                           "code n\xC3\xB6te");
+	buf_fini(&a);
+	buf_fini(&b);
+}
+
 static const struct test tests[] = {
+        {"unicode", t_unicode},
         {"by_name", t_by_name},
         {"by_path", t_by_path},
         {"duplicates", t_duplicates},

@@ -40,8 +40,7 @@ t_home_choice(void)
 	vault_remove(v, "Home.md");
 	CHECK_STR_EQ(home_of(v, ""), "README.md");
 	vault_get(v, "README.md")->published = false; /* unpublished notes cannot be home */
-	CHECK_STR_EQ(home_of(v, ""), "sub/index.md"); /* the first published note anywhere */
-	vault_get(v, "sub/index.md")->published = false;
+	/* No usual home note at the root: "/" is the root folder page, whatever else exists. */
 	CHECK_STR_EQ(home_of(v, ""), "(none)");
 	vault_free(v);
 
@@ -50,15 +49,14 @@ t_home_choice(void)
 	CHECK_STR_EQ(home_of(v, ""), "HOME.md"); /* case-insensitive, root only, notes only */
 	vault_free(v);
 
-	/* No usual home note: the root note that sorts first, before any deeper one. */
+	/* No usual home note: no note is picked (adding one that sorts first moves nothing). */
 	static const char *const c[] = {"notes/index.md", "x.md",   "b.md",
 	                                "a/a.md",         "404.md", "pic.png"};
 	v = vault_of(c, sizeof(c) / sizeof(c[0]));
-	CHECK_STR_EQ(home_of(v, ""), "b.md");
+	CHECK_STR_EQ(home_of(v, ""), "(none)");
 	CHECK_STR_EQ(home_of(v, "notes/index.md"), "notes/index.md");
-	vault_remove(v, "b.md");
-	vault_remove(v, "x.md");
-	CHECK_STR_EQ(home_of(v, ""), "a/a.md"); /* no root note left: the first anywhere */
+	vault_add(v, "a.md");
+	CHECK_STR_EQ(home_of(v, ""), "(none)");
 	vault_free(v);
 }
 
@@ -164,12 +162,63 @@ t_collisions(void)
 	struct urls_claim two[] = {{"/x", "z.md", URLS_REDIRECT, "/q"},
 	                           {"/x", "zz.png", URLS_ASSET, NULL}};
 	CHECK_STR_EQ(two[urls_winner(two, 2)].path, "zz.png");
+
+	/* Generated pages lose to vault pages and beat redirects, in any order. */
+	struct urls_claim g[] = {
+	        {"/guides", "a.md", URLS_REDIRECT, "/a"},
+	        {"/guides", "//Guides", URLS_FOLDER, NULL},
+	        {"/guides", "Guides.md", URLS_NOTE, NULL},
+	};
+	for (size_t rot = 0; rot < 3; rot++) {
+		struct urls_claim r[3];
+		for (size_t i = 0; i < 3; i++) {
+			r[i] = g[(i + rot) % 3];
+		}
+		CHECK_STR_EQ(r[urls_winner(r, 3)].path, "Guides.md");
+		CHECK_STR_EQ(r[urls_winner(r, 2)].path,
+		             r[0].kind == URLS_NOTE || r[1].kind == URLS_NOTE       ? "Guides.md"
+		             : r[0].kind == URLS_FOLDER || r[1].kind == URLS_FOLDER ? "//Guides"
+		                                                                    : "a.md");
+	}
+	struct urls_claim rss[] = {{"/rss.xml", "/rss.xml", URLS_SITE, NULL},
+	                           {"/rss.xml", "rss.xml", URLS_ASSET, NULL}};
+	CHECK_STR_EQ(rss[urls_winner(rss, 2)].path, "rss.xml"); /* the vault's own file wins */
+	struct urls_claim tf[] = {{"/tags/x", "/tags/x", URLS_TAG, NULL},
+	                          {"/tags/x", "//tags/X", URLS_FOLDER, NULL}};
+	CHECK_STR_EQ(tf[urls_winner(tf, 2)].path, "//tags/X"); /* generated: smallest path */
+	CHECK(urls_is_generated(URLS_TAG) && urls_is_generated(URLS_FOLDER) &&
+	      urls_is_generated(URLS_SITE));
+	CHECK(!urls_is_generated(URLS_NOTE) && !urls_is_generated(URLS_REDIRECT));
+	/* The kinds are stored in SQLite: their values never change. */
+	CHECK_INT_EQ(URLS_TAG, 4);
+	CHECK_INT_EQ(URLS_FOLDER, 5);
+	CHECK_INT_EQ(URLS_SITE, 6);
+}
+
+static void
+t_generated_urls(void)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	urls_folder("", &b);
+	CHECK_STR_EQ(buf_cstr(&b), "/");
+	buf_reset(&b);
+	urls_folder("Guides/Sub Folder", &b);
+	CHECK_STR_EQ(buf_cstr(&b), "/guides/sub-folder");
+	buf_reset(&b);
+	urls_tag("Project/Sub", &b);
+	CHECK_STR_EQ(buf_cstr(&b), "/tags/project/sub");
+	buf_reset(&b);
+	urls_tag("Café", &b);
+	CHECK_STR_EQ(buf_cstr(&b), "/tags/café");
+	buf_fini(&b);
 }
 
 static const struct test tests[] = {
         {"home_choice", t_home_choice},
         {"claims", t_claims},
         {"collisions", t_collisions},
+        {"generated_urls", t_generated_urls},
 };
 
 TEST_MAIN(tests)

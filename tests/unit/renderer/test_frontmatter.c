@@ -112,15 +112,20 @@ t_scalars(void)
 	CHECK_STR_EQ(p.fm.title, "42");
 	CHECK(p.fm.description == NULL);
 	CHECK_STR_EQ(p.fm.date, "2024-03-01T10:00:00Z");
-	CHECK_STR_EQ(p.fm.permalink, "from-slug");
+	CHECK(p.fm.permalink == NULL); /* a slug is a last segment, not a path */
+	CHECK_STR_EQ(p.fm.slug, "from-slug");
 	CHECK_STR_EQ(p.fm.image, "c.jpg");
 	CHECK_INT_EQ(p.fm.publish, FM_UNSET);
 	CHECK_INT_EQ(p.fm.draft, FM_TRUE);
 	CHECK(!frontmatter_published(&p.fm));
 	frontmatter_fini(&p.fm);
 
-	parse("---\npermalink: p\nslug: s\nimage: i\ncover: c\ntitle: [not, a, title]\n---\n", &p);
+	parse("---\npermalink: p\nslug: s\nimage: i\ncover: c\ntitle: [not, a, title]\nlayout: "
+	      "wide\n---\n",
+	      &p);
 	CHECK_STR_EQ(p.fm.permalink, "p");
+	CHECK_STR_EQ(p.fm.slug, "s");
+	CHECK_STR_EQ(p.fm.layout, "wide");
 	CHECK_STR_EQ(p.fm.image, "i");
 	CHECK(p.fm.title == NULL);
 	frontmatter_fini(&p.fm);

@@ -80,6 +80,33 @@ vault_resolve(void *arg, const struct render_link *l, struct buf *url)
 	return 0;
 }
 
+/*
+ * Note embeds in the test vault: "Note" and "Other Note" have content (Other Note embeds
+ * Note, to show embeds nest); any other note cannot be embedded (ERR_NOTFOUND), and stays
+ * an "internal embed" link. The fragment is shown, not cut: cutting is ingestd's.
+ */
+static int
+vault_embed(void *arg, const struct render_link *l, struct buf *out, struct buf *title)
+{
+	struct slice t = l->target;
+	if (t.len > 3 && slice_case_eq_str((struct slice){t.ptr + t.len - 3, 3}, ".md"))
+		t.len -= 3;
+	const char *md;
+	if (slice_case_eq_str(t, "Note"))
+		md = "Content of **Note**.";
+	else if (slice_case_eq_str(t, "Other Note"))
+		md = "Before\n\n![[Note]]";
+	else
+		return ERR_NOTFOUND;
+	buf_put_slice(title, t);
+	if (l->frag.len) {
+		buf_puts(title, " > ");
+		buf_put_slice(title, l->frag);
+	}
+	struct render_opts o = {.resolve = vault_resolve, .arg = arg, .embed = vault_embed};
+	return render_markdown(slice_str(md), &o, out, NULL);
+}
+
 static char *
 read_all(const char *path, size_t *len)
 {
@@ -173,7 +200,8 @@ run_file(const char *path)
 			break;
 		}
 		struct render_opts opts = {.strict_line_breaks = strict,
-		                           .resolve = noresolve ? NULL : vault_resolve};
+		                           .resolve = noresolve ? NULL : vault_resolve,
+		                           .embed = noresolve ? NULL : vault_embed};
 		buf_reset(&got);
 		int rc = render_markdown(buf_slice(&md), &opts, &got, NULL);
 		if (rc != 0 || !slice_eq(buf_slice(&got), buf_slice(&want)))

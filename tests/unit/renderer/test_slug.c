@@ -18,11 +18,13 @@ check(slug_fn *fn, const char *in, const char *want, int line)
 	buf_fini(&b);
 }
 
-#define SEG(in, want)   check(slug_segment, in, want, __LINE__)
-#define NOTE(in, want)  check(slug_note_url, in, want, __LINE__)
-#define PERM(in, want)  check(slug_permalink, in, want, __LINE__)
-#define ASSET(in, want) check(slug_asset_url, in, want, __LINE__)
-#define HREF(in, want)  check(slug_href, in, want, __LINE__)
+#define SEG(in, want)    check(slug_segment, in, want, __LINE__)
+#define NOTE(in, want)   check(slug_note_url, in, want, __LINE__)
+#define PERM(in, want)   check(slug_permalink, in, want, __LINE__)
+#define ASSET(in, want)  check(slug_asset_url, in, want, __LINE__)
+#define HREF(in, want)   check(slug_href, in, want, __LINE__)
+#define TAG(in, want)    check(slug_tag, in, want, __LINE__)
+#define TAGURL(in, want) check(slug_tag_url, in, want, __LINE__)
 
 static void
 t_segment(void)
@@ -68,6 +70,20 @@ t_note_url(void)
 	NOTE("no extension", "/no-extension");
 	NOTE("dir.md/file.md", "/dir-md/file"); // only the file name loses .md
 	NOTE("Ärger/Über.md", "/ärger/über");
+	// Decomposed names (macOS) give the precomposed slug: one href for both spellings.
+	NOTE("A\xCC\x88rger/U\xCC\x88"
+	     "ber.md",
+	     "/\xC3\xA4rger/\xC3\xBC"
+	     "ber");
+	NOTE("\xC3\x9Cn\xC3\xAF"
+	     "code N\xC3\xB6te.md",
+	     "/\xC3\xBCn\xC3\xAF"
+	     "code-n\xC3\xB6te");
+	NOTE("U\xCC\x88ni\xCC\x88"
+	     "code No\xCC\x88te.md",
+	     "/\xC3\xBCn\xC3\xAF"
+	     "code-n\xC3\xB6te");
+	SEG("Cafe\xCC\x81", "caf\xC3\xA9");
 	NOTE(".md", "/md"); // a name that is only an extension keeps it
 	NOTE("", "/");
 }
@@ -95,6 +111,22 @@ t_asset_and_href(void)
 }
 
 static void
+t_tag(void)
+{
+	TAG("#Project", "project");
+	TAG("Project/Sub", "project/sub");
+	TAG("#a//b/", "a/b");
+	TAG("/lead", "lead");
+	TAG("#CAFÉ/Ärger", "café/ärger");
+	TAG("ΣΟΦΙΑ", "σοφια");
+	TAG("with_under-dash", "with_under-dash");
+	TAG("#", "");
+	TAGURL("#Project/Sub", "/tags/project/sub");
+	TAGURL("Café", "/tags/caf%C3%A9");
+	TAGURL("a b", "/tags/a%20b");
+}
+
+static void
 t_appends(void)
 {
 	struct buf b;
@@ -109,7 +141,7 @@ t_appends(void)
 static const struct test tests[] = {
         {"segment", t_segment},     {"note_url", t_note_url},
         {"permalink", t_permalink}, {"asset_and_href", t_asset_and_href},
-        {"appends", t_appends},
+        {"appends", t_appends},     {"tag", t_tag},
 };
 
 TEST_MAIN(tests)
