@@ -175,6 +175,16 @@ async function main() {
 	const real = await evaluate(marked);
 	check("the site's nav fragment marks the current page", real && real.current === pages[1],
 		JSON.stringify(real));
+	const disp = await evaluate(
+		"getComputedStyle(document.querySelector('.site-nav [aria-current]').closest('ul')).display");
+	check("the current page's folder is open", disp === "block", JSON.stringify(real) + " " + disp);
+	// Elsewhere the folder is folded; its button opens it.
+	await open(site + pages[2]);
+	const folded = "(function(){var u=document.querySelector('.site-nav a[href=\"" + pages[1] + "\"]');" +
+		"return u?getComputedStyle(u.closest('ul')).display:'missing'})()";
+	check("other folders are folded", (await evaluate(folded)) === "none");
+	await evaluate("document.querySelector('.site-nav .nav-fold').click()");
+	check("a folder's button opens it", (await evaluate(folded)) === "block");
 
 	// Math is drawn by KaTeX when it is served.
 	if (process.env.WANT_KATEX === "1") {
