@@ -49,6 +49,10 @@ check_contains "publish.js is a deferred script" "$plain" '<script defer src="/p
 check_contains "the vault's favicon" "$euler" '<link rel="icon" href="/favicon.ico" type="image/x-icon" sizes="any">'
 check_lacks "no folio icon beside it" "$euler" '/_folio/icon.'
 check_eq "publish.css is served" "$(get /publish.css)" ".site-title{color:red}"
+folder=$(get /notes)
+check_contains "list pages link publish.css too" "$folder" '<link rel="stylesheet" href="/publish.css">'
+check_contains "and have the sidebar" "$folder" 'data-nav="/_folio/nav.html"'
+check_lacks "but no table of contents" "$folder" 'class="toc"'
 check_contains "the home page has a table of contents" "$home" '<a href="#two">Two</a>'
 check_lacks "a short note has none" "$plain" 'class="toc"'
 check_contains "the theme toggle" "$home" 'class="theme-toggle"'
@@ -98,6 +102,7 @@ rm "$V/favicon.ico"
 out=$(push 2>&1)
 check_contains "removing the favicon re-renders every page" "$out" "5 rendered"
 check_contains "pages now link folio's icon" "$(get /notes/plain)" '<link rel="icon" href="/_folio/icon.'
+check_contains "list pages too" "$(get /notes)" '<link rel="icon" href="/_folio/icon.'
 icon=$(get /notes/plain | grep -o '/_folio/icon\.[0-9a-f]*\.svg' | head -1)
 check_eq "folio's icon is served" "$(http_code "http://127.0.0.1:$PORT$icon")" 200
 printf '.site-title{color:blue}\n' >"$V/publish.css"
