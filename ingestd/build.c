@@ -971,6 +971,25 @@ note_layout(struct build *b, const char *path, const struct template **t)
 }
 
 /*
+ * Sets urls[i] to the href of tags[i]'s tag page, the strings kept in hrefs; false (urls
+ * unusable) if memory ran out.
+ */
+static bool
+tag_hrefs(const char *const *tags, size_t n, struct buf *hrefs, const char **urls)
+{
+	size_t off[64];
+	for (size_t i = 0; i < n && i < ARRAY_LEN(off); i++) {
+		off[i] = hrefs->len;
+		slug_tag_url(slice_str(tags[i]), hrefs);
+		buf_putc(hrefs, '\0');
+	}
+	for (size_t i = 0; i < n && i < ARRAY_LEN(off) && !hrefs->err; i++) {
+		urls[i] = (const char *)hrefs->ptr + off[i];
+	}
+	return !hrefs->err && n <= ARRAY_LEN(off);
+}
+
+/*
  * Renders the note r describes, whose source is in b->md. not_found: as the site's 404
  * page (no backlinks). Frontmatter was parsed at push time; its fields come from SQLite.
  */
@@ -982,6 +1001,10 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 	char *title = r->title && *r->title ? xstrdup(r->title) : title_from_path(r->path);
 	const char *tags[64], *classes[32];
 	size_t ntags = split_tags(r->tags, tags, ARRAY_LEN(tags));
+	const char *tag_urls[ARRAY_LEN(tags)];
+	struct buf hrefs;
+	buf_init(&hrefs, 0);
+	bool linked = tag_hrefs(tags, ntags, &hrefs, tag_urls);
 	size_t nclasses = split_tags(r->cssclasses, classes, ARRAY_LEN(classes));
 
 	struct slice html;
@@ -1024,6 +1047,7 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 		        .nbacklinks = bl.n,
 		        .tags = tags,
 		        .ntags = ntags,
+		        .tag_urls = linked ? tag_urls : NULL,
 		        .date = r->date,
 		        .show_title = !(first_h1 && strcmp(first_h1, title) == 0),
 		        .image = b->image.len ? buf_cstr(&b->image) : NULL,
@@ -1067,6 +1091,7 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 		rc = encode(b, &in, out);
 	}
 	backlinks_free(&bl);
+	buf_fini(&hrefs);
 	free(first_h1);
 	free(title);
 	return rc;

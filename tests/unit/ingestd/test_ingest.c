@@ -744,8 +744,12 @@ t_site_files(void)
 {
 	struct env e;
 	env_init(&e);
-	CHECK_INT_EQ(push(&e, "index.md", "home\n", "A.md", "a\n", "Sub/B.md", "b\n", NULL), 0);
+	CHECK_INT_EQ(push(&e, "index.md", "home\n", "A.md", "---\ntags: [Alpha/Beta]\n---\na\n",
+	                  "Sub/B.md", "b\n", NULL),
+	             0);
 	CHECK(!body_has(&e, "/a", "publish.css"));
+	/* The header's tags link to their pages. */
+	CHECK(body_has(&e, "/a", "<a class=\"tag\" href=\"/tags/alpha/beta\">#Alpha/Beta</a>"));
 	CHECK(body_has(&e, "/a", "<link rel=\"icon\" href=\"/_folio/icon."));
 	CHECK(body_has(&e, "/_folio/404", "<link rel=\"icon\" href=\"/_folio/icon."));
 	CHECK(body_has(&e, "/a", "<script defer src=\"/_folio/theme."));
