@@ -175,6 +175,11 @@ static const char layout_stylesheet[] =
         ".callout-question{--callout:220,120,0}.callout-warning{--callout:220,120,0}"
         ".callout-failure,.callout-danger,.callout-bug{--callout:220,50,70}"
         ".callout-example{--callout:125,85,235}.callout-quote{--callout:140,140,140}\n"
+        /* list pages: tags, folders */
+        ".tag-list{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem .6rem}\n"
+        ".tag-list li{margin:0}\n"
+        ".count{color:var(--faint);font-size:.85rem;margin-left:.15rem}\n"
+        ".note-list,.folder-list{padding-left:1.2rem}\n"
         ".backlinks{margin-top:3rem;padding-top:1.25rem;border-top:1px solid var(--border);"
         "font-size:.95rem}\n"
         ".backlinks h2{font-size:.8rem;text-transform:uppercase;letter-spacing:.08em;"
