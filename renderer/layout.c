@@ -175,6 +175,11 @@ static const char layout_stylesheet[] =
         ".callout-question{--callout:220,120,0}.callout-warning{--callout:220,120,0}"
         ".callout-failure,.callout-danger,.callout-bug{--callout:220,50,70}"
         ".callout-example{--callout:125,85,235}.callout-quote{--callout:140,140,140}\n"
+        ".footnotes{margin-top:2.5rem;padding-top:1rem;border-top:1px solid var(--border);"
+        "font-size:.92rem;color:var(--muted)}\n"
+        ".footnotes ol{padding-left:1.4rem}\n"
+        "sup{line-height:0}.footnote-ref a,.footnote-backref{text-decoration:none}\n"
+        "iframe{border:1px solid var(--border);border-radius:8px;width:100%}\n"
         /* list pages: tags, folders */
         ".tag-list{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem .6rem}\n"
         ".tag-list li{margin:0}\n"
