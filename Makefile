@@ -174,9 +174,14 @@ unit: $(UNIT_BINS)
 integ: $(PROGS)
 	@FOLIO_BIN=$(BIN) FOLIO_BUILD=$(B) sh tests/run.sh
 
+# Mermaid is optional: fetched when npm can, served when present (build/demo.conf).
 demo: deps
 	$(Q)$(MAKE) --no-print-directory MODE=release all
-	bin/folio serve --data var --fronts 2 --publish examples/vault
+	-$(Q)sh tools/deps.sh --mermaid
+	$(Q)mkdir -p build && : >build/demo.conf
+	$(Q)[ ! -s build/vendor/mermaid.min.js ] || \
+		echo "mermaid_js = $(CURDIR)/build/vendor/mermaid.min.js" >build/demo.conf
+	bin/folio serve --data var --fronts 2 -c build/demo.conf --publish examples/vault
 
 # The side-by-side benchmark (docs/BENCH.md): installs nginx, hugo and wrk when missing,
 # builds the release binaries and the helpers, runs, and rewrites docs/BENCH.md.

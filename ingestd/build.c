@@ -17,14 +17,17 @@
 #include "ingestd/site.h"
 #include "ingestd/sitedb.h"
 #include "ingestd/source.h"
+#include "ingestd/strset.h"
 #include "ingestd/urls.h"
 #include "ingestd/vault.h"
+#include "ingestd/vendor.h"
 #include "renderer/compress.h"
 #include "renderer/frontmatter.h"
 #include "renderer/layout.h"
 #include "renderer/livejs.h"
 #include "renderer/slug.h"
 #include "renderer/template.h"
+#include "renderer/themejs.h"
 #include "shared/config.h"
 #include "shared/defs.h"
 #include "shared/err.h"
@@ -43,6 +46,9 @@
 #define BUILD_EMBED_DEPTH 4
 /* Part of the build signature: how note embeds render (transclusion, NFC names). */
 #define BUILD_EMBED_SIG "embeds: transclusion 1"
+#define BUILD_SVG_TYPE  "image/svg+xml"
+#define BUILD_NAV_URL   "/_folio/nav.html"
+#define BUILD_MAX_ICONS 8
 
 /*
  * A fixed note rendered once at startup: its output goes into the build signature, so a
@@ -63,6 +69,11 @@ struct build {
 	struct buf md, html, page, gzip, tmp, canon, image;
 	char css_url[64];
 	char live_url[64]; /* empty when live_reload is off */
+	char theme_url[64];
+	char icon_url[64]; /* folio's favicon, for vaults without one */
+	struct vendor *vendor;
+	struct vault_site *vsite; /* the vault's own site files */
+	struct layout_icon default_icon;
 	char signature[65];
 	int64_t start;
 	uint64_t rendered;
@@ -84,6 +95,20 @@ struct build {
 	/* Note embeds being rendered, outermost first (cycles and depth are cut here). */
 	const char *embedding[BUILD_EMBED_DEPTH];
 	size_t nembedding;
+};
+
+/*
+ * The vault's own site files (publish.css, publish.js, favicons at the root), looked up
+ * again only when the vault's set of paths changed.
+ */
+struct vault_site {
+	uint64_t changes; /* vault_changes when computed */
+	bool known;
+	char *publish_css, *publish_js;
+	char *icon_url[BUILD_MAX_ICONS];
+	char *icon_sizes[BUILD_MAX_ICONS];
+	struct layout_icon icons[BUILD_MAX_ICONS];
+	size_t nicons;
 };
 
 /* --- note metadata ------------------------------------------------------------------------- */
@@ -229,10 +254,168 @@ build_meta_fini(struct build_meta *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* --- site chrome ---------------------------------------------------------------------------- */
+
+static void
+vsite_clear(struct vault_site *sf)
+{
+	free(sf->publish_css);
+	free(sf->publish_js);
+	for (size_t i = 0; i < sf->nicons; i++) {
+		free(sf->icon_url[i]);
+		free(sf->icon_sizes[i]);
+	}
+	memset(sf, 0, sizeof(*sf));
+}
+
+bool
+build_is_site_file(const char *path)
+{
+	size_t n = strlen(path);
+	if (strchr(path, '/')) {
+		return false;
+	}
+	return strcmp(path, "publish.css") == 0 || strcmp(path, "publish.js") == 0 ||
+	       strcmp(path, "favicon.ico") == 0 || strcmp(path, "favicon.svg") == 0 ||
+	       (n > 12 && strncmp(path, "favicon-", 8) == 0 && strcmp(path + n - 4, ".png") == 0);
+}
+
+/* "favicon-32x32.png" -> "32x32"; NULL when the name does not give a size. */
+static char *
+icon_sizes(const char *path)
+{
+	const char *s = path + 8, *end = path + strlen(path) - 4;
+	size_t w = strspn(s, "0123456789");
+	if (w == 0 || s[w] != 'x' || strspn(s + w + 1, "0123456789") != (size_t)(end - s - w - 1) ||
+	    end - s - w - 1 == 0) {
+		return NULL;
+	}
+	return xstrndup(s, (size_t)(end - s));
+}
+
+struct vsite_scan {
+	struct vault_site *sf;
+	struct buf href;
+};
+
+static int
+vsite_seen(void *arg, const struct vault_entry *e)
+{
+	struct vsite_scan *ss = arg;
+	struct vault_site *sf = ss->sf;
+	if (!e->url || !build_is_site_file(e->path)) {
+		return 0;
+	}
+	buf_reset(&ss->href);
+	slug_href(slice_str(e->url), &ss->href);
+	if (ss->href.err) {
+		return 0;
+	}
+	char *url = xstrdup(buf_cstr(&ss->href));
+	if (strcmp(e->path, "publish.css") == 0) {
+		free(sf->publish_css);
+		sf->publish_css = url;
+	} else if (strcmp(e->path, "publish.js") == 0) {
+		free(sf->publish_js);
+		sf->publish_js = url;
+	} else if (sf->nicons < BUILD_MAX_ICONS) {
+		size_t i = sf->nicons++;
+		sf->icon_url[i] = url;
+		sf->icon_sizes[i] = NULL;
+		const char *type = "image/png";
+		if (strcmp(e->path, "favicon.ico") == 0) {
+			type = "image/x-icon";
+			sf->icon_sizes[i] = xstrdup("any");
+		} else if (strcmp(e->path, "favicon.svg") == 0) {
+			type = BUILD_SVG_TYPE;
+		} else {
+			sf->icon_sizes[i] = icon_sizes(e->path);
+		}
+		sf->icons[i] = (struct layout_icon){url, type, sf->icon_sizes[i]};
+	} else {
+		free(url);
+	}
+	return 0;
+}
+
+static int
+icon_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct layout_icon *)a)->url, ((const struct layout_icon *)b)->url);
+}
+
+/* The vault's site files, scanned again when files came or went since the last look. */
+static const struct vault_site *
+vsite_get(struct build *b)
+{
+	struct vault_site *sf = b->vsite;
+	uint64_t now = vault_changes(b->vault);
+	if (sf->known && sf->changes == now) {
+		return sf;
+	}
+	vsite_clear(sf);
+	struct vsite_scan ss = {.sf = sf};
+	buf_init(&ss.href, 0);
+	vault_each(b->vault, vsite_seen, &ss);
+	buf_fini(&ss.href);
+	// vault_each has no order: sort so that every page links the icons alike.
+	qsort(sf->icons, sf->nicons, sizeof(*sf->icons), icon_cmp);
+	sf->known = true;
+	sf->changes = now;
+	return sf;
+}
+
+void
+build_layout_site(struct build *b, struct layout_page *lp)
+{
+	lp->css_url = b->css_url;
+	lp->live_url = build_live_url(b);
+	lp->theme_js = b->theme_url;
+	lp->nav_url = BUILD_NAV_URL;
+	lp->katex_css = vendor_katex_css(b->vendor);
+	lp->katex_js = vendor_katex_js(b->vendor);
+	lp->mermaid_js = vendor_mermaid_js(b->vendor);
+	const struct vault_site *sf = b->vault ? vsite_get(b) : NULL;
+	lp->publish_css = sf ? sf->publish_css : NULL;
+	lp->publish_js = sf ? sf->publish_js : NULL;
+	if (sf && sf->nicons) {
+		lp->icons = sf->icons;
+		lp->nicons = sf->nicons;
+	} else {
+		b->default_icon = (struct layout_icon){b->icon_url, BUILD_SVG_TYPE, NULL};
+		lp->icons = &b->default_icon;
+		lp->nicons = 1;
+	}
+}
+
+void
+build_add_specials(const struct build *b, struct strset *urls)
+{
+	strset_add(urls, b->theme_url);
+	strset_add(urls, b->icon_url);
+	for (size_t i = 0; i < vendor_count(b->vendor); i++) {
+		strset_add(urls, vendor_at(b->vendor, i)->url);
+	}
+}
+
 /* --- the builder --------------------------------------------------------------------------- */
 
 static int build_resolve(void *arg, const struct render_link *l, struct buf *url);
 static int build_embed(void *arg, const struct render_link *l, struct buf *out, struct buf *title);
+
+/* The theme's files and the vendor libraries: their URLs carry their content hashes. */
+static void
+build_sign_theme(struct build *b, struct sha256 *h)
+{
+	const char *urls[] = {b->theme_url, b->icon_url};
+	for (size_t i = 0; i < ARRAY_LEN(urls); i++) {
+		sha256_update(h, urls[i], strlen(urls[i]) + 1);
+	}
+	for (size_t i = 0; i < vendor_count(b->vendor); i++) {
+		const char *u = vendor_at(b->vendor, i)->url;
+		sha256_update(h, u, strlen(u) + 1);
+	}
+}
 
 /* Hashes everything besides the vault that shapes pages into b->signature. */
 static void
@@ -255,6 +438,7 @@ build_sign(struct build *b)
 	sha256_update(&h, line, strlen(line));
 	/* What the sample cannot show (it has no vault): bump when embeds render otherwise. */
 	sha256_update(&h, BUILD_EMBED_SIG, sizeof(BUILD_EMBED_SIG));
+	build_sign_theme(b, &h);
 
 	/* The sample page, rendered without a vault (links fall back to slug URLs). */
 	struct render_opts ro = {.strict_line_breaks = b->cfg->strict_line_breaks};
@@ -276,9 +460,13 @@ build_sign(struct build *b)
 		        .ntags = fm.ntags,
 		        .live_url = build_live_url(b),
 		};
+		// The vault's own site files are not the theme's: leave them out of the signature.
+		struct vault *v = b->vault;
+		b->vault = NULL;
+		build_layout_site(b, &lp);
+		b->vault = v;
 		layout_page(&lp, &b->page);
-		layout_not_found_live(b->cfg->site_title, b->css_url, build_live_url(b), "/",
-		                      &b->page);
+		layout_not_found_page(&lp, &b->page);
 		sha256_update(&h, b->page.ptr, b->page.len);
 		frontmatter_fini(&fm);
 	}
@@ -319,6 +507,14 @@ build_new(const struct config *c, struct source *src, struct vault *v)
 		sha256_hex(js.ptr, js.len, hex);
 		snprintf(b->live_url, sizeof(b->live_url), "/_folio/live.%.12s.js", hex);
 	}
+	struct slice tjs = themejs_source();
+	sha256_hex(tjs.ptr, tjs.len, hex);
+	snprintf(b->theme_url, sizeof(b->theme_url), "/_folio/theme.%.12s.js", hex);
+	struct slice icon = themejs_icon();
+	sha256_hex(icon.ptr, icon.len, hex);
+	snprintf(b->icon_url, sizeof(b->icon_url), "/_folio/icon.%.12s.svg", hex);
+	b->vendor = vendor_load(c->katex_dir, c->mermaid_js);
+	b->vsite = xcalloc(1, sizeof(*b->vsite));
 	build_sign(b);
 	return b;
 }
@@ -331,6 +527,9 @@ build_free(struct build *b)
 	}
 	compressor_free(b->gz);
 	sitedb_close(b->site);
+	vsite_clear(b->vsite);
+	free(b->vsite);
+	vendor_free(b->vendor);
 	buf_fini(&b->md);
 	buf_fini(&b->html);
 	buf_fini(&b->page);
@@ -772,6 +971,25 @@ note_layout(struct build *b, const char *path, const struct template **t)
 }
 
 /*
+ * Sets urls[i] to the href of tags[i]'s tag page, the strings kept in hrefs; false (urls
+ * unusable) if memory ran out.
+ */
+static bool
+tag_hrefs(const char *const *tags, size_t n, struct buf *hrefs, const char **urls)
+{
+	size_t off[64];
+	for (size_t i = 0; i < n && i < ARRAY_LEN(off); i++) {
+		off[i] = hrefs->len;
+		slug_tag_url(slice_str(tags[i]), hrefs);
+		buf_putc(hrefs, '\0');
+	}
+	for (size_t i = 0; i < n && i < ARRAY_LEN(off) && !hrefs->err; i++) {
+		urls[i] = (const char *)hrefs->ptr + off[i];
+	}
+	return !hrefs->err && n <= ARRAY_LEN(off);
+}
+
+/*
  * Renders the note r describes, whose source is in b->md. not_found: as the site's 404
  * page (no backlinks). Frontmatter was parsed at push time; its fields come from SQLite.
  */
@@ -783,6 +1001,10 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 	char *title = r->title && *r->title ? xstrdup(r->title) : title_from_path(r->path);
 	const char *tags[64], *classes[32];
 	size_t ntags = split_tags(r->tags, tags, ARRAY_LEN(tags));
+	const char *tag_urls[ARRAY_LEN(tags)];
+	struct buf hrefs;
+	buf_init(&hrefs, 0);
+	bool linked = tag_hrefs(tags, ntags, &hrefs, tag_urls);
 	size_t nclasses = split_tags(r->cssclasses, classes, ARRAY_LEN(classes));
 
 	struct slice html;
@@ -825,6 +1047,7 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 		        .nbacklinks = bl.n,
 		        .tags = tags,
 		        .ntags = ntags,
+		        .tag_urls = linked ? tag_urls : NULL,
 		        .date = r->date,
 		        .show_title = !(first_h1 && strcmp(first_h1, title) == 0),
 		        .image = b->image.len ? buf_cstr(&b->image) : NULL,
@@ -832,6 +1055,7 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 		        .ncssclasses = nclasses,
 		        .live_url = build_live_url(b),
 		};
+		build_layout_site(b, &lp);
 		buf_reset(&b->page);
 		int64_t t0 = stats_mono_us();
 		const struct template *t = NULL;
@@ -867,6 +1091,7 @@ build_note(struct build *b, const char *url, struct source_render *r, bool not_f
 		rc = encode(b, &in, out);
 	}
 	backlinks_free(&bl);
+	buf_fini(&hrefs);
 	free(first_h1);
 	free(title);
 	return rc;
@@ -926,8 +1151,9 @@ static int
 build_default_404(struct build *b, uint64_t gen, struct buf *out)
 {
 	buf_reset(&b->page);
-	int rc = layout_not_found_live(b->cfg->site_title, b->css_url, build_live_url(b), "/",
-	                               &b->page);
+	struct layout_page lp = {.site_title = b->cfg->site_title, .home_url = "/"};
+	build_layout_site(b, &lp);
+	int rc = layout_not_found_page(&lp, &b->page);
 	if (rc < 0) {
 		return rc;
 	}
@@ -983,7 +1209,9 @@ static int
 build_generated(struct build *b, const char *url, const struct source_render *r, uint64_t gen,
                 struct buf *out)
 {
-	struct site_look look = {b->cfg, b->css_url, build_live_url(b)};
+	struct layout_page chrome = {0};
+	build_layout_site(b, &chrome);
+	struct site_look look = {b->cfg, b->css_url, build_live_url(b), &chrome};
 	const char *type;
 	buf_reset(&b->page);
 	int64_t t0 = stats_mono_us();
@@ -1004,6 +1232,35 @@ build_generated(struct build *b, const char *url, const struct source_render *r,
 	return encode(b, &in, out);
 }
 
+/* The theme script, folio's icon and the vendor files: immutable, content-hashed URLs. */
+static int
+build_theme_file(struct build *b, const char *url, uint64_t gen, struct buf *out, bool *found)
+{
+	struct page_input in = {
+	        .status = 200,
+	        .flags = PAGE_SPECIAL,
+	        .gen = gen,
+	        .mtime = b->start,
+	        .cache_control = BUILD_IMMUTABLE,
+	};
+	const struct vendor_file *vf;
+	*found = true;
+	if (strcmp(url, b->theme_url) == 0) {
+		in.content_type = BUILD_JS_TYPE;
+		in.body = themejs_source();
+	} else if (strcmp(url, b->icon_url) == 0) {
+		in.content_type = BUILD_SVG_TYPE;
+		in.body = themejs_icon();
+	} else if ((vf = vendor_get(b->vendor, url))) {
+		in.content_type = vf->type;
+		in.body = vf->body;
+	} else {
+		*found = false;
+		return 0;
+	}
+	return encode(b, &in, out);
+}
+
 int
 build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool *del)
 {
@@ -1020,6 +1277,11 @@ build_url(struct build *b, const char *url, uint64_t gen, struct buf *out, bool 
 		}
 		if (b->live_url[0] && strcmp(url, b->live_url) == 0) {
 			return build_livejs(b, gen, out);
+		}
+		bool found;
+		rc = build_theme_file(b, url, gen, out, &found);
+		if (found) {
+			return rc;
 		}
 		*del = true;
 		return 0;

@@ -85,6 +85,26 @@ void build_on_tag(struct build *b, render_tag_fn *fn, void *arg);
 /* The generated pages' statements (sitedb.h), owned by the builder. */
 struct sitedb *build_sitedb(struct build *b);
 
+struct layout_page;
+struct strset;
+
+/*
+ * Fills the site-wide fields of a page's layout: the theme's stylesheet and scripts, the
+ * sidebar's nav fragment, the vendor libraries, and the vault's publish.css, publish.js and
+ * favicons (else folio's icon). Every page built with layout_page() gets them, list pages
+ * too. The strings belong to b and stay valid until the vault's set of files changes.
+ */
+void build_layout_site(struct build *b, struct layout_page *lp);
+
+/*
+ * True for the vault's site files: publish.css, publish.js, favicon.ico, favicon.svg and
+ * favicon-*.png at the root. Adding or removing one changes every page's <head>.
+ */
+bool build_is_site_file(const char *path);
+
+/* Adds the URLs of the theme script, folio's icon and the vendor files to urls. */
+void build_add_specials(const struct build *b, struct strset *urls);
+
 /* Reports unresolved links of notes rendered from now on to fn (NULL to stop). */
 void build_on_missing(struct build *b, build_missing_fn *fn, void *arg);
 

@@ -1156,6 +1156,38 @@ stage_embeds(struct ingest *in, struct plan *j)
 	return rc;
 }
 
+/* Adds the key of every page with a layout (not assets nor redirects) to the URL set. */
+static int
+add_layout_url(void *arg, const struct source_page *p)
+{
+	if (p->kind != URLS_REDIRECT && p->kind != URLS_ASSET && p->kind != URLS_SITE) {
+		strset_add(arg, p->url);
+	}
+	return 0;
+}
+
+/*
+ * A vault site file (publish.css, publish.js, a favicon) that came or went changes every
+ * page's <head>: all pages with a layout are rendered again (not the nav fragment nor the
+ * feeds). Editing one changes only its own record.
+ */
+static int
+stage_site_files(struct ingest *in, struct plan *j)
+{
+	bool any = false;
+	for (size_t i = 0; i < j->added.count && !any; i++) {
+		any = build_is_site_file(j->added.items[i]);
+	}
+	for (size_t i = 0; i < j->deleted.count && !any; i++) {
+		any = build_is_site_file(j->deleted.items[i]);
+	}
+	if (!any) {
+		return 0;
+	}
+	strset_add(&j->urls, URLS_NOT_FOUND);
+	return source_pages_each(in->src, add_layout_url, &j->urls);
+}
+
 /* Turns changed and dependent paths into page keys and journals them. */
 static int
 stage_journal(struct ingest *in, struct plan *j)
@@ -1234,6 +1266,9 @@ plan_build(struct ingest *in, const struct push *p, struct plan *j)
 	}
 	if (!rc) {
 		rc = stage_site(in, j);
+	}
+	if (!rc) {
+		rc = stage_site_files(in, j);
 	}
 	if (!rc) {
 		rc = stage_journal(in, j);

@@ -37,6 +37,7 @@ add_specials(struct ingest *in, struct strset *urls)
 	if (build_live_url(in->build)) {
 		strset_add(urls, build_live_url(in->build));
 	}
+	build_add_specials(in->build, urls);
 }
 
 static int
@@ -169,6 +170,13 @@ has_specials(struct ingest *in)
 	          store_get(in->store, slice_str(build_css_url(in->build)), &v) == 0 &&
 	          (!build_live_url(in->build) ||
 	           store_get(in->store, slice_str(build_live_url(in->build)), &v) == 0);
+	struct strset theme;
+	strset_init(&theme);
+	build_add_specials(in->build, &theme);
+	for (size_t i = 0; ok && i < theme.count; i++) {
+		ok = store_get(in->store, slice_str(theme.items[i]), &v) == 0;
+	}
+	strset_fini(&theme);
 	store_read_end(in->store);
 	return ok;
 }

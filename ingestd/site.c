@@ -646,16 +646,16 @@ site_html(const struct site_look *look, const char *url, const char *title, stru
 		buf_put(&canon, c->base_url, n);
 		slug_href(slice_str(url), &canon);
 	}
-	struct layout_page lp = {
-	        .site_title = c->site_title,
-	        .title = title,
-	        .canonical = canon.len ? buf_cstr(&canon) : NULL,
-	        .css_url = look->css_url,
-	        .home_url = "/",
-	        .content = content,
-	        .show_title = true,
-	        .live_url = look->live_url,
-	};
+	struct layout_page lp = look->chrome ? *look->chrome : (struct layout_page){0};
+	lp.site_title = c->site_title;
+	lp.title = title;
+	lp.canonical = canon.len ? buf_cstr(&canon) : NULL;
+	lp.css_url = look->css_url;
+	lp.home_url = "/";
+	lp.content = content;
+	lp.show_title = true;
+	lp.live_url = look->live_url;
+	lp.no_toc = true; // a list, not a note
 	int rc = layout_page(&lp, body);
 	buf_fini(&canon);
 	return rc;

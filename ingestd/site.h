@@ -61,10 +61,14 @@ int site_journal(struct ingest *in, struct plan *j, const struct strset *render)
 /* --- build time (build.c) --- */
 
 /* What a generated page needs besides the database. */
+struct layout_page;
+
 struct site_look {
 	const struct config *cfg;
 	const char *css_url;
 	const char *live_url; /* NULL: none */
+	/* The theme's site-wide layout fields (build_layout_site), or NULL for none. */
+	const struct layout_page *chrome;
 };
 
 /*

@@ -16,6 +16,7 @@ struct vault {
 	struct vault_entry **by_path, **by_pkey, **by_name;
 	size_t nbuckets; /* power of two, shared by the three tables */
 	size_t count, notes;
+	uint64_t changes; /* entries added or removed so far (vault_changes) */
 };
 
 enum { VAULT_PATH, VAULT_PKEY, VAULT_NAME };
@@ -219,6 +220,7 @@ vault_add(struct vault *v, const char *path)
 	e->hname = vault_hash(e->name_key, strlen(e->name_key));
 	link_in(v, e);
 	v->count++;
+	v->changes++;
 	if (e->is_note) {
 		v->notes++;
 	}
@@ -267,6 +269,7 @@ vault_remove(struct vault *v, const char *path)
 	unlink_from(v, e, VAULT_PKEY);
 	unlink_from(v, e, VAULT_NAME);
 	v->count--;
+	v->changes++;
 	if (e->is_note) {
 		v->notes--;
 	}
@@ -347,4 +350,10 @@ vault_each(const struct vault *v, vault_each_fn *fn, void *arg)
 		}
 	}
 	return 0;
+}
+
+uint64_t
+vault_changes(const struct vault *v)
+{
+	return v->changes;
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "shared/buf.h"
 
@@ -35,6 +36,8 @@ void vault_free(struct vault *v); /* NULL is a no-op */
 /* Number of entries, and of notes among them. */
 size_t vault_count(const struct vault *v);
 size_t vault_notes(const struct vault *v);
+/* Counts every entry added or removed: unchanged means the same set of paths. */
+uint64_t vault_changes(const struct vault *v);
 
 /*
  * Adds path (copied) or returns the entry already there. New entries have no URL and are

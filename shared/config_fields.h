@@ -63,4 +63,8 @@ CONFIG_FIELD(live_max,          INT,  "4096",             1, 1000000,
 	"frontd: live-reload streams held at once, apart from max_conns; more are answered 503")
 CONFIG_FIELD(metrics_auth,      BOOL, "false",            0, 1,
 	"ingestd: require the API key on GET /metrics (Prometheus: authorization in the scrape config)")
+CONFIG_FIELD(katex_dir,         STR,  "/usr/share/javascript/katex", 0, 0,
+	"ingestd: KaTeX to serve under /_folio/vendor/ for pages with math (Debian's libjs-katex); empty or missing means math stays TeX")
+CONFIG_FIELD(mermaid_js,        STR,  "",                 0, 0,
+	"ingestd: mermaid.min.js to serve under /_folio/vendor/ for pages with mermaid diagrams; empty means diagrams stay source")
 /* clang-format on */

@@ -23,6 +23,29 @@ PKGS="$PKGS chromium node-ws"
 # `deps.sh --bench` adds what make bench compares folio with and loads it with; make test
 # never pulls these.
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS nginx hugo wrk time"
+# KaTeX (math) comes from Debian's libjs-katex; pages with math link it from the site.
+# tests/integ/theme_browser.sh drives Chromium from node with node-ws (and is skipped
+# where chromium is not installed).
+PKGS="$PKGS libjs-katex node-ws"
+
+# `deps.sh --mermaid` (make demo) also fetches Mermaid's browser build into
+# build/vendor/mermaid.min.js with `npm pack mermaid`, when npm is there and the file is
+# not; Debian does not package it. Never required: without it diagrams stay source text.
+if [ "${1:-}" = "--mermaid" ]; then
+	out=build/vendor/mermaid.min.js
+	[ -s "$out" ] && exit 0
+	command -v npm >/dev/null 2>&1 || exit 0
+	tmp=$(mktemp -d)
+	if (cd "$tmp" && timeout 300 npm pack mermaid --silent >/dev/null 2>&1 &&
+		tar xzf mermaid-*.tgz package/dist/mermaid.min.js) 2>/dev/null; then
+		mkdir -p build/vendor && mv "$tmp/package/dist/mermaid.min.js" "$out" &&
+			echo "folio: fetched Mermaid into $out"
+	else
+		echo "folio: could not fetch Mermaid with npm; diagrams stay source text"
+	fi
+	rm -rf "$tmp"
+	exit 0
+fi
 
 missing=""
 for p in $PKGS; do

@@ -89,7 +89,7 @@ check_contains "with the push's generation" "$(cat "$T/a.sse")" "\"gen\":$((gen_
 sleep 0.3
 check_lacks "the reader of /b hears nothing" "$(cat "$T/b.sse")" "event: push"
 check_eq "a page fetched now is the new one" \
-	"$(curl -s --max-time 5 "http://127.0.0.1:$P1/a" | grep -c 'Second version')" 1
+	"$(curl -s --max-time 5 "http://127.0.0.1:$P1/a" | grep -c '<p>Second version')" 1
 
 # live_max=2 on front 2: a third stream is refused with 503.
 stream m1 "$P2" "path=/a" 10
@@ -166,7 +166,7 @@ check "ingestd restarts with live_reload = false" \
 P4=$(free_port)
 check "a front starts with live_reload = false" front frontd4 "$P4" --set live_reload=false
 check_lacks "pages no longer link the script" "$(curl -s --max-time 5 "http://127.0.0.1:$P4/a")" \
-	"<script"
+	"/_folio/live."
 check_eq "the script is gone" "$(http_code "http://127.0.0.1:$P4$js")" 404
 check_eq "the endpoint is an ordinary missing page" \
 	"$(http_code "http://127.0.0.1:$P4/_folio/live?path=/a")" 404

@@ -734,6 +734,88 @@ t_home_fallback_follows_the_notes(void)
 	env_fini(&e);
 }
 
+/*
+ * The vault's publish.css, publish.js and favicons: linked from every page; adding or
+ * removing one renders every page again, editing one renders nothing. Without a favicon,
+ * pages link folio's icon, which the store serves like the theme script.
+ */
+static void
+t_site_files(void)
+{
+	struct env e;
+	env_init(&e);
+	CHECK_INT_EQ(push(&e, "index.md", "home\n", "A.md", "---\ntags: [Alpha/Beta]\n---\na\n",
+	                  "Sub/B.md", "b\n", NULL),
+	             0);
+	CHECK(!body_has(&e, "/a", "publish.css"));
+	/* The header's tags link to their pages. */
+	CHECK(body_has(&e, "/a", "<a class=\"tag\" href=\"/tags/alpha/beta\">#Alpha/Beta</a>"));
+	CHECK(body_has(&e, "/a", "<link rel=\"icon\" href=\"/_folio/icon."));
+	CHECK(body_has(&e, "/_folio/404", "<link rel=\"icon\" href=\"/_folio/icon."));
+	CHECK(body_has(&e, "/a", "<script defer src=\"/_folio/theme."));
+
+	CHECK_INT_EQ(push(&e, "publish.css", "body{}\n", "favicon-32x32.png", "png", NULL), 0);
+	CHECK_INT_EQ(e.res.rendered, 3);
+	CHECK(body_has(&e, "/sub/b", "<link rel=\"stylesheet\" href=\"/publish.css\">"));
+	CHECK(body_has(&e, "/a",
+	               "<link rel=\"icon\" href=\"/favicon-32x32.png\" type=\"image/png\" "
+	               "sizes=\"32x32\">"));
+	CHECK(!body_has(&e, "/a", "/_folio/icon."));
+	CHECK(body_has(&e, "/_folio/404", "href=\"/publish.css\""));
+	CHECK(body_has(&e, "/publish.css", "body{}"));
+
+	/* An edit is the file's own record: no page changes. */
+	CHECK_INT_EQ(push(&e, "publish.css", "body{color:red}\n", NULL), 0);
+	CHECK_INT_EQ(e.res.rendered, 0);
+	CHECK(body_has(&e, "/publish.css", "color:red"));
+
+	/* A site file in a folder is an ordinary asset. */
+	CHECK_INT_EQ(push(&e, "Sub/publish.js", "x()\n", NULL), 0);
+	CHECK_INT_EQ(e.res.rendered, 0);
+	CHECK(!body_has(&e, "/a", "publish.js"));
+
+	CHECK_INT_EQ(push(&e, "publish.js", "x()\n", "publish.css", NULL, NULL), 0);
+	CHECK_INT_EQ(e.res.rendered, 3);
+	CHECK(body_has(&e, "/a", "<script defer src=\"/publish.js\"></script>"));
+	CHECK(!body_has(&e, "/a", "publish.css"));
+	env_fini(&e);
+}
+
+/* Vendor libraries: stored under /_folio/vendor/, linked only by pages with math. */
+static void
+t_vendor_files(void)
+{
+	struct env e;
+	memset(&e, 0, sizeof(e));
+	env_init(&e);
+	CHECK_INT_EQ(push(&e, "index.md", "home\n", "M.md", "Euler: $e^{i\\pi} = -1$\n", NULL), 0);
+	struct page_view v;
+	CHECK(page_get(&e, "/m", &v));
+	struct slice b = v.sec[PAGE_SEC_BODY_IDENT];
+	const char *css = memmem(b.ptr, b.len, "/_folio/vendor/katex.", 21);
+	char url[128] = "";
+	if (css) {
+		const char *q = memchr(css, '"', (size_t)(b.ptr + b.len - (const uint8_t *)css));
+		snprintf(url, sizeof(url), "%.*s", q ? (int)(q - css) : 0, css);
+	}
+	page_end(&e);
+	if (!css) {
+		/* KaTeX not installed: the feature is off and pages keep their TeX. */
+		CHECK(!body_has(&e, "/", "/_folio/vendor/"));
+		env_fini(&e);
+		return;
+	}
+	CHECK(page_exists(&e, url));
+	CHECK(body_has(&e, "/m", "katex.min.js\"></script>"));
+	CHECK(!body_has(&e, "/", "/_folio/vendor/"));
+	/* The stylesheet finds its fonts next to it. */
+	char font[160];
+	snprintf(font, sizeof(font), "%.*sfonts/KaTeX_Main-Regular.woff2",
+	         (int)(strlen(url) - strlen("katex.min.css")), url);
+	CHECK(page_exists(&e, font));
+	env_fini(&e);
+}
+
 static const struct test tests[] = {
         {"journal_keeps_last_generation", t_journal_keeps_last_generation},
         {"home_fallback_follows_the_notes", t_home_fallback_follows_the_notes},
@@ -751,6 +833,8 @@ static const struct test tests[] = {
         {"frontmatter_image_is_a_dependency", t_frontmatter_image_is_a_dependency},
         {"publishes_invalidation", t_publishes_invalidation},
         {"many_notes", t_many_notes},
+        {"site_files", t_site_files},
+        {"vendor_files", t_vendor_files},
 };
 
 /* Only warnings and errors on stderr: one info line per push would drown the results. */
