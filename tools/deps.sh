@@ -24,9 +24,8 @@ PKGS="$PKGS chromium node-ws"
 # never pulls these.
 [ "${1:-}" = "--bench" ] && PKGS="$PKGS nginx hugo wrk time"
 # KaTeX (math) comes from Debian's libjs-katex; pages with math link it from the site.
-# tests/integ/theme_browser.sh drives Chromium from node with node-ws (and is skipped
-# where chromium is not installed).
-PKGS="$PKGS libjs-katex node-ws"
+# tests/integ/theme_browser.sh drives Chromium from node with node-ws too.
+PKGS="$PKGS libjs-katex"
 
 # `deps.sh --mermaid` (make demo) also fetches Mermaid's browser build into
 # build/vendor/mermaid.min.js with `npm pack mermaid`, when npm is there and the file is
