@@ -21,6 +21,7 @@
 
 #include "renderer/callout.h"
 #include "renderer/comment.h"
+#include "renderer/footnote.h"
 #include "renderer/html.h"
 #include "renderer/obsidian.h"
 #include "renderer/render_int.h"
@@ -49,24 +50,16 @@ render_is_stand(const struct render *r, const uint8_t *p)
 
 /*
  * The bytes md4c handed us at p[0..n), as they are to be shown: embed stand-ins turn back
- * into '!'.
- * Returns p itself unless a stand-in is in range; then a copy in r->src, valid until the
- * next call.
+ * into '!' and footnote marks into the reference as written, read from r->orig at the same
+ * offset. Returns p itself when it is not in the text.
  */
 const uint8_t *
 render_src(struct render *r, const void *ptr, size_t n)
 {
 	const uint8_t *p = ptr;
-	if (!n || !render_in_text(r, p) || !memchr(p, EMBED_MARK, n))
+	if (!n || !render_in_text(r, p))
 		return p;
-	buf_reset(&r->src);
-	buf_put(&r->src, p, n);
-	if (r->src.err)
-		return p; // status() reports it
-	for (size_t i = 0; i < n; i++)
-		if (r->src.ptr[i] == EMBED_MARK && render_is_stand(r, p + i))
-			r->src.ptr[i] = '!';
-	return r->src.ptr;
+	return r->orig + (p - r->text);
 }
 
 /*
@@ -290,7 +283,7 @@ leave_heading(struct render *r)
 	buf_put_slice(r->out, wikilink_trim(buf_slice(&r->h_html)));
 	buf_printf(r->out, "</h%u>", r->hlevel);
 	render_cr(r);
-	if (r->hlevel == 1 && r->info && !r->info->first_h1) {
+	if (r->hlevel == 1 && r->info && !r->info->first_h1 && !r->in_footnotes) {
 		struct slice t = wikilink_trim(buf_slice(&r->h_text));
 		char *s = malloc(t.len + 1);
 		if (!s) {
@@ -750,6 +743,7 @@ render_init(struct render *r, const struct render_opts *opts, struct buf *out)
 	*r = (struct render){
 	        .opts = opts, .out = out, .main = out, .closed_at = NO_BLOCK, .p_at = NO_BLOCK};
 	buf_init_fixed(&r->sink, NULL, 0);
+	footnote_init(&r->fn);
 	struct buf *bufs[] = {&r->h_html, &r->h_text, &r->w_html,     &r->w_text, &r->w_target,
 	                      &r->m_html, &r->m_text, &r->img_target, &r->spans,  &r->quotes,
 	                      &r->blocks, &r->src,    &r->url,        &r->tmp,    &r->tmp2};
@@ -767,10 +761,67 @@ render_fini(struct render *r)
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		buf_fini(bufs[i]);
 	idset_fini(&r->ids);
+	footnote_fini(&r->fn);
+	footnote_toks_fini(&r->toks);
 	free(r->stands);
 }
 
-/* Parses md with r's callbacks. Returns 0 or an ERR_*. */
+int
+render_parse(struct render *r, uint8_t *text, size_t len, unsigned depth)
+{
+	uint8_t *orig = malloc(len + RENDER_PAD);
+	if (!orig)
+		return ERR_NOMEM;
+	memcpy(orig, text, len + RENDER_PAD);
+	int rc = footnote_mark(&r->fn, text, len, depth, &r->toks);
+	if (rc == 0 && !r->in_footnotes && r->toks.n)
+		rc = render_footnote_reserve(r);
+	r->nstands = 0;
+	size_t cap = r->nstands_cap;
+	for (uint8_t *s = text; rc == 0 && (s = memmem(s, len - (size_t)(s - text), "![[", 3));
+	     s += 3) {
+		if (r->nstands == cap) {
+			cap = cap ? cap * 2 : 16;
+			size_t *grown = realloc(r->stands, cap * sizeof(*grown));
+			if (!grown) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			r->stands = grown;
+			r->nstands_cap = cap;
+		}
+		r->stands[r->nstands++] = (size_t)(s - text);
+		*s = EMBED_MARK;
+	}
+	if (rc < 0) {
+		free(orig);
+		return rc;
+	}
+	r->text = text;
+	r->orig = orig;
+	r->len = len;
+	r->closed_at = r->p_at = r->p_prev = NO_BLOCK;
+	r->co_state = CO_NONE;
+	static const MD_PARSER parser = {
+	        .flags = RENDER_MD_FLAGS,
+	        .enter_block = enter_block_cb,
+	        .leave_block = leave_block_cb,
+	        .enter_span = enter_span_cb,
+	        .leave_span = leave_span_cb,
+	        .text = text_cb,
+	};
+	rc = md_parse((const char *)text, (MD_SIZE)len, &parser, r);
+	render_flush_bang(r);
+	status(r);
+	r->text = r->orig = NULL;
+	r->len = 0;
+	free(orig);
+	if (r->err)
+		return r->err;
+	return rc ? ERR_PROTO : 0;
+}
+
+/* Parses md with r's callbacks, then the footnotes it references. Returns 0 or an ERR_*. */
 static int
 render_run(struct render *r, struct slice md)
 {
@@ -788,38 +839,17 @@ render_run(struct render *r, struct slice md)
 	if (md.len)
 		memcpy(copy, md.ptr, md.len);
 	size_t len = comment_strip(copy, md.len);
+	int rc = 0;
+	len = footnote_defs(&r->fn, copy, len, &rc);
 	memset(copy + len, 0, md.len - len);
-	size_t cap = 0;
-	for (uint8_t *s = copy; (s = memmem(s, len - (size_t)(s - copy), "![[", 3)); s += 3) {
-		if (r->nstands == cap) {
-			cap = cap ? cap * 2 : 16;
-			size_t *grown = realloc(r->stands, cap * sizeof(*grown));
-			if (!grown) {
-				free(copy);
-				return ERR_NOMEM;
-			}
-			r->stands = grown;
-		}
-		r->stands[r->nstands++] = (size_t)(s - copy);
-		*s = EMBED_MARK;
-	}
-	r->text = copy;
-	r->len = len;
-	static const MD_PARSER parser = {
-	        .flags = RENDER_MD_FLAGS,
-	        .enter_block = enter_block_cb,
-	        .leave_block = leave_block_cb,
-	        .enter_span = enter_span_cb,
-	        .leave_span = leave_span_cb,
-	        .text = text_cb,
-	};
-	int rc = md_parse((const char *)copy, (MD_SIZE)len, &parser, r);
-	render_flush_bang(r);
-	status(r);
+	if (rc == 0)
+		rc = render_parse(r, copy, len, 0);
 	free(copy);
-	if (r->err)
-		return r->err;
-	return rc ? ERR_PROTO : 0;
+	if (rc == 0)
+		rc = render_footnote_section(r);
+	if (rc == 0)
+		status(r);
+	return rc ? rc : r->err;
 }
 
 int
