@@ -122,16 +122,58 @@ render_footnote_ref(struct render *r, const struct footnote_tok *t)
 	buf_printf(r->out, "\">%u</a></sup>", d->num);
 }
 
-/* Writes the links back to each reference of footnote fi. */
+/* Writes the links back to each reference of footnote fi, after a space if space is set. */
 static void
-put_backrefs(struct render *r, size_t fi)
+put_backrefs(struct render *r, size_t fi, bool space)
 {
 	struct footnotes *f = &r->fn;
 	for (size_t k = f->fn[fi].refs_head; k != FOOTNOTE_NONE; k = f->refs[k].next) {
-		render_put(r, " <a href=\"#");
+		render_put(r, space ? " <a href=\"#" : "<a href=\"#");
+		space = true;
 		put_id(r, f->refs[k].id_off, f->refs[k].id_len);
 		render_put(r, "\" class=\"footnote-backref\">\xE2\x86\xA9</a>");
 	}
+}
+
+/* Where a footnote's links back go, once every reference is known. */
+struct backref_at {
+	size_t fi;
+	size_t at; /* output offset: before the closing "</p>" of its last paragraph, or at its end */
+	bool in_p;
+};
+
+/*
+ * Inserts the links back at each recorded place. A footnote can be referenced from one
+ * listed after it, so they are written last: the section is copied aside once and put back
+ * around them, which keeps this linear.
+ */
+static int
+put_all_backrefs(struct render *r, size_t start, const struct buf *places)
+{
+	struct buf *o = r->out;
+	if (o == &r->sink || places->err)
+		return places->err;
+	struct buf tail;
+	buf_init(&tail, 0);
+	buf_put(&tail, o->ptr + start, o->len - start);
+	if (tail.err) {
+		buf_fini(&tail);
+		return tail.err;
+	}
+	o->len = start;
+	size_t from = 0, n = places->len / sizeof(struct backref_at);
+	for (size_t i = 0; i < n; i++) {
+		struct backref_at p;
+		memcpy(&p, places->ptr + i * sizeof(p), sizeof(p));
+		buf_put(o, tail.ptr + from, p.at - start - from);
+		from = p.at - start;
+		put_backrefs(r, p.fi, p.in_p);
+		if (!p.in_p)
+			render_put(r, "\n");
+	}
+	buf_put(o, tail.ptr + from, tail.len - from);
+	buf_fini(&tail);
+	return 0;
 }
 
 int
@@ -141,8 +183,12 @@ render_footnote_section(struct render *r)
 	if (!f->norder)
 		return 0;
 	render_cr(r);
+	size_t start = r->out->len;
 	render_put(r, "<section class=\"footnotes\">\n<ol>\n");
 	r->in_footnotes = true;
+	struct buf places;
+	buf_init(&places, 0);
+	int rc = 0;
 	// Bodies may reference footnotes not seen yet: they join the end of the list.
 	for (size_t k = 0; k < f->norder; k++) {
 		size_t fi = f->order[k];
@@ -151,23 +197,29 @@ render_footnote_section(struct render *r)
 		render_put(r, "\">\n");
 		size_t len = f->fn[fi].body_len;
 		uint8_t *copy = calloc(1, len + RENDER_PAD);
-		if (!copy)
-			return ERR_NOMEM;
+		if (!copy) {
+			rc = ERR_NOMEM;
+			break;
+		}
 		if (len)
 			memcpy(copy, f->bodies.ptr + f->fn[fi].body_off, len);
 		size_t at = r->out->len;
-		int rc = render_parse(r, copy, len, f->fn[fi].depth);
+		rc = render_parse(r, copy, len, f->fn[fi].depth);
 		free(copy);
 		if (rc < 0)
-			return rc;
+			break;
 		struct buf *o = r->out;
-		bool in_p = o->len >= at + 5 && memcmp(o->ptr + o->len - 5, "</p>\n", 5) == 0;
-		if (in_p)
-			o->len -= 5;
-		put_backrefs(r, fi);
-		render_put(r, in_p ? "</p>\n" : "\n");
+		struct backref_at p = {.fi = fi, .at = o->len};
+		p.in_p = o->len >= at + 5 && memcmp(o->ptr + o->len - 5, "</p>\n", 5) == 0;
+		if (p.in_p)
+			p.at -= 5;
+		buf_put(&places, &p, sizeof(p));
 		render_put(r, "</li>\n");
 	}
-	render_put(r, "</ol>\n</section>\n");
-	return 0; // the caller's status() reports a full buffer
+	if (rc == 0) {
+		render_put(r, "</ol>\n</section>\n");
+		rc = put_all_backrefs(r, start, &places);
+	}
+	buf_fini(&places);
+	return rc; // a full output buffer is left to the caller's status()
 }
