@@ -301,10 +301,20 @@ static void
 enter_code_block(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
 {
 	render_cr(r);
-	render_put(r, "<pre><code");
+	r->code_mermaid = false;
 	if (d->lang.size) {
 		buf_reset(&r->tmp);
 		render_attr(r, &d->lang, &r->tmp);
+		// A diagram: its source, escaped, is what the site's script renders (and readable
+		// without it).
+		r->code_mermaid = slice_case_eq_str(buf_slice(&r->tmp), "mermaid");
+	}
+	if (r->code_mermaid) {
+		render_put(r, "<pre class=\"mermaid\">");
+		return;
+	}
+	render_put(r, "<pre><code");
+	if (d->lang.size) {
 		render_put(r, " class=\"language-");
 		html_escape(r->out, r->tmp.ptr, r->tmp.len);
 		render_put(r, "\"");
@@ -501,7 +511,8 @@ leave_block(struct render *r, MD_BLOCKTYPE type, size_t at)
 		leave_heading(r);
 		break;
 	case MD_BLOCK_CODE:
-		render_put(r, "</code></pre>");
+		render_put(r, r->code_mermaid ? "</pre>" : "</code></pre>");
+		r->code_mermaid = false;
 		render_cr(r);
 		break;
 	case MD_BLOCK_HTML:

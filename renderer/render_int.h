@@ -60,6 +60,8 @@ struct render {
 	size_t nstands, nstands_cap;
 	size_t len;
 
+	bool code_mermaid; /* in a ```mermaid block: <pre class="mermaid">, no <code> */
+
 	bool in_heading;
 	unsigned hlevel;
 	struct buf *h_saved;
