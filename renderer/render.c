@@ -23,6 +23,7 @@
 #include "renderer/comment.h"
 #include "renderer/footnote.h"
 #include "renderer/html.h"
+#include "renderer/math.h"
 #include "renderer/obsidian.h"
 #include "renderer/render_int.h"
 #include "renderer/slug.h"
@@ -301,16 +302,21 @@ static void
 enter_code_block(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
 {
 	render_cr(r);
-	r->code_mermaid = false;
+	r->code_mermaid = r->code_math = false;
 	if (d->lang.size) {
 		buf_reset(&r->tmp);
 		render_attr(r, &d->lang, &r->tmp);
 		// A diagram: its source, escaped, is what the site's script renders (and readable
 		// without it).
 		r->code_mermaid = slice_case_eq_str(buf_slice(&r->tmp), "mermaid");
+		r->code_math = slice_eq_str(buf_slice(&r->tmp), MATH_INFO);
 	}
 	if (r->code_mermaid) {
 		render_put(r, "<pre class=\"mermaid\">");
+		return;
+	}
+	if (r->code_math) { // a "$$" block (see math.h), written like "$$" math in a paragraph
+		render_put(r, "<p><span class=\"math display\">\\[");
 		return;
 	}
 	render_put(r, "<pre><code");
@@ -511,8 +517,10 @@ leave_block(struct render *r, MD_BLOCKTYPE type, size_t at)
 		leave_heading(r);
 		break;
 	case MD_BLOCK_CODE:
-		render_put(r, r->code_mermaid ? "</pre>" : "</code></pre>");
-		r->code_mermaid = false;
+		render_put(r, r->code_math      ? "\\]</span></p>"
+		              : r->code_mermaid ? "</pre>"
+		                                : "</code></pre>");
+		r->code_mermaid = r->code_math = false;
 		render_cr(r);
 		break;
 	case MD_BLOCK_HTML:
@@ -734,6 +742,10 @@ text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 		render_put_text(r, render_src(r, p, size), size);
 		break;
 	case MD_TEXT_LATEXMATH: {
+		// md4c hands a line break in math over as a space of its own; TeX needs the
+		// newline (a "%" comment ends there).
+		if (size == 1 && *p == ' ' && !render_in_text(r, p))
+			p = (const uint8_t *)"\n";
 		const uint8_t *m = render_src(r, p, size);
 		render_put_text(r, m, size);
 		if (r->in_math) {
@@ -853,6 +865,20 @@ render_run(struct render *r, struct slice md)
 	int rc = 0;
 	len = footnote_defs(&r->fn, copy, len, &rc);
 	memset(copy + len, 0, md.len - len);
+	struct buf math;
+	buf_init(&math, 0);
+	if (rc == 0 && math_blocks(copy, len, &math)) {
+		uint8_t *m = math.err ? NULL : calloc(1, math.len + RENDER_PAD);
+		if (m) {
+			memcpy(m, math.ptr, math.len);
+			free(copy);
+			copy = m;
+			len = math.len;
+		} else {
+			rc = ERR_NOMEM;
+		}
+	}
+	buf_fini(&math);
 	if (rc == 0)
 		rc = render_parse(r, copy, len, 0);
 	free(copy);

@@ -61,6 +61,7 @@ struct render {
 	size_t len;
 
 	bool code_mermaid; /* in a ```mermaid block: <pre class="mermaid">, no <code> */
+	bool code_math;    /* in a "$$" block turned into a fence (math.h) */
 
 	bool in_heading;
 	unsigned hlevel;
