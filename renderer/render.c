@@ -232,6 +232,8 @@ spans_close_all(struct render *r)
 		enum span_close close = (enum span_close)r->spans.ptr[--r->spans.len];
 		if (close == CLOSE_IMG)
 			render_put(r, "\">");
+		else if (close == CLOSE_MEDIA)
+			r->out = r->img_saved;
 		else if (close != CLOSE_NONE)
 			render_put(r, close == CLOSE_A ? "</a>" : "</span>");
 	}

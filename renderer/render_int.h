@@ -32,8 +32,12 @@
 
 #define UNRESOLVED_OPEN "<span class=\"internal unresolved\" title=\"Not published\">"
 
-/* What closes an open link or image span; one byte per span on render.spans. */
-enum span_close { CLOSE_NONE, CLOSE_A, CLOSE_SPAN, CLOSE_IMG };
+/*
+ * What closes an open link or image span; one byte per span on render.spans. CLOSE_MEDIA:
+ * an image span written as audio, video or a PDF, whose alt text goes to render.sink until
+ * render.out is set back to render.img_saved.
+ */
+enum span_close { CLOSE_NONE, CLOSE_A, CLOSE_SPAN, CLOSE_IMG, CLOSE_MEDIA };
 
 /* Blockquote kinds on render.quotes. */
 enum quote_kind { QUOTE_PLAIN, QUOTE_CALLOUT, QUOTE_CALLOUT_FOLD };
@@ -83,6 +87,7 @@ struct render {
 
 	unsigned img_depth; /* > 0: inside an image, where only alt text is written */
 	size_t img_at;      /* out offset after an unresolved image's opening span */
+	struct buf *img_saved; /* out before a CLOSE_MEDIA image */
 	struct buf img_target;
 	unsigned open_spans; /* inline spans open now (any type) */
 	struct buf spans;    /* enum span_close per open link or image */
