@@ -226,8 +226,7 @@ label_ptr(const struct footnotes *f, const struct footnote *d)
 }
 
 static int
-cmp_label_len(const struct footnotes *f, const struct footnote *a, const uint8_t *b,
-              size_t blen)
+cmp_label_len(const struct footnotes *f, const struct footnote *a, const uint8_t *b, size_t blen)
 {
 	size_t n = a->label_len < blen ? a->label_len : blen;
 	int c = n ? memcmp(label_ptr(f, a), b, n) : 0;
@@ -400,8 +399,7 @@ escaped_at(const uint8_t *s, size_t i)
 
 /* One line s[i..end): references go to m->refs, "^[" ... "]" pairs to m->pairs. */
 static void
-mark_line(const struct footnotes *f, struct mark_scan *m, const uint8_t *s, size_t i,
-          size_t end)
+mark_line(const struct footnotes *f, struct mark_scan *m, const uint8_t *s, size_t i, size_t end)
 {
 	m->nstack = 0;
 	while (i < end) {
@@ -419,7 +417,8 @@ mark_line(const struct footnotes *f, struct mark_scan *m, const uint8_t *s, size
 			size_t fi = len ? find_def(f, s + i + 2, len) : FOOTNOTE_NONE;
 			if (fi != FOOTNOTE_NONE) {
 				struct footnote_tok t = {.off = i, .len = len + 3, .fn = fi};
-				push((void **)&m->refs, &m->nrefs, &m->refs_cap, sizeof(t), &t, &m->err);
+				push((void **)&m->refs, &m->nrefs, &m->refs_cap, sizeof(t), &t,
+				     &m->err);
 				i += len + 3;
 				continue;
 			}
@@ -427,7 +426,8 @@ mark_line(const struct footnotes *f, struct mark_scan *m, const uint8_t *s, size
 		} else if (c == ']' && m->nstack) {
 			size_t open = m->stack[--m->nstack];
 			if (open > 0 && s[open - 1] == '^' && !escaped_at(s, open - 1)) {
-				struct footnote_tok t = {.off = open - 1, .len = i + 1 - (open - 1)};
+				struct footnote_tok t = {.off = open - 1,
+				                         .len = i + 1 - (open - 1)};
 				push((void **)&m->pairs, &m->npairs, &m->pairs_cap, sizeof(t), &t,
 				     &m->err);
 			}
@@ -453,8 +453,7 @@ add_tok(struct footnote_toks *toks, uint8_t *s, struct footnote_tok t, int *err)
 }
 
 int
-footnote_mark(struct footnotes *f, uint8_t *s, size_t n, unsigned depth,
-              struct footnote_toks *toks)
+footnote_mark(struct footnotes *f, uint8_t *s, size_t n, unsigned depth, struct footnote_toks *toks)
 {
 	toks->n = 0;
 	if (!memchr(s, '^', n))

@@ -15,8 +15,7 @@
 
 /* Appends to f->ids an unused id built from "<prefix><num>" (and "-<k>" when k > 1). */
 static int
-new_id(struct render *r, const char *prefix, unsigned num, unsigned k, size_t *off,
-       size_t *len)
+new_id(struct render *r, const char *prefix, unsigned num, unsigned k, size_t *off, size_t *len)
 {
 	struct footnotes *f = &r->fn;
 	buf_reset(&r->tmp2);
@@ -138,7 +137,8 @@ put_backrefs(struct render *r, size_t fi, bool space)
 /* Where a footnote's links back go, once every reference is known. */
 struct backref_at {
 	size_t fi;
-	size_t at; /* output offset: before the closing "</p>" of its last paragraph, or at its end */
+	size_t at; /* output offset: before the closing "</p>" of its last paragraph, or at its end
+	            */
 	bool in_p;
 };
 

@@ -85,8 +85,8 @@ struct render {
 	struct buf *m_saved;
 	struct buf m_html, m_text;
 
-	unsigned img_depth; /* > 0: inside an image, where only alt text is written */
-	size_t img_at;      /* out offset after an unresolved image's opening span */
+	unsigned img_depth;    /* > 0: inside an image, where only alt text is written */
+	size_t img_at;         /* out offset after an unresolved image's opening span */
 	struct buf *img_saved; /* out before a CLOSE_MEDIA image */
 	struct buf img_target;
 	unsigned open_spans; /* inline spans open now (any type) */

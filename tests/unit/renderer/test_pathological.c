@@ -237,9 +237,8 @@ t_frontmatter(void)
 }
 
 static const struct test tests[] = {
-        {"nesting", t_nesting},         {"openers", t_openers},         {"emphasis", t_emphasis},
-        {"many_blocks", t_many_blocks}, {"footnotes", t_footnotes},
-        {"frontmatter", t_frontmatter},
+        {"nesting", t_nesting},         {"openers", t_openers},     {"emphasis", t_emphasis},
+        {"many_blocks", t_many_blocks}, {"footnotes", t_footnotes}, {"frontmatter", t_frontmatter},
 };
 
 TEST_MAIN(tests)
