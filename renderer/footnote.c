@@ -250,7 +250,8 @@ cmp_defs(const void *pa, const void *pb, void *ctx)
 static void
 defs_sort(struct footnotes *f)
 {
-	qsort_r(f->fn, f->n, sizeof(*f->fn), cmp_defs, f);
+	if (f->n)
+		qsort_r(f->fn, f->n, sizeof(*f->fn), cmp_defs, f);
 	size_t w = 0;
 	for (size_t i = 0; i < f->n; i++) {
 		if (w && cmp_label_len(f, &f->fn[w - 1], label_ptr(f, &f->fn[i]),

@@ -77,12 +77,18 @@ render_put_text(struct render *r, const uint8_t *p, size_t n)
 		buf_put(&r->h_text, p, n);
 }
 
-/* Appends an md4c attribute (href, title, info string) decoded: entities resolved. */
+/*
+ * Appends an md4c attribute (href, title, info string) decoded: entities resolved. md4c
+ * copies an attribute that has backslash escapes, and a copy cannot be mapped back to the
+ * text as written: there an embed stand-in is recognised by the "[[" after it.
+ */
 void
 render_attr(struct render *r, const MD_ATTRIBUTE *a, struct buf *dst)
 {
 	if (!a->size)
 		return;
+	size_t from = dst->len;
+	bool copied = !render_in_text(r, (const uint8_t *)a->text);
 	for (unsigned i = 0; a->substr_offsets[i] < a->size; i++) {
 		size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
 		const uint8_t *s = render_src(r, a->text + a->substr_offsets[i], n);
@@ -91,6 +97,9 @@ render_attr(struct render *r, const MD_ATTRIBUTE *a, struct buf *dst)
 		else if (a->substr_types[i] != MD_TEXT_ENTITY || !html_entity_decode(dst, s, n))
 			buf_put(dst, s, n);
 	}
+	for (size_t i = from; copied && !dst->err && i + 2 < dst->len; i++)
+		if (dst->ptr[i] == EMBED_MARK && dst->ptr[i + 1] == '[' && dst->ptr[i + 2] == '[')
+			dst->ptr[i] = '!';
 }
 
 void
