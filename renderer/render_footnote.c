@@ -61,6 +61,18 @@ put_id(struct render *r, size_t off, size_t len)
 	html_escape(r->out, r->fn.ids.ptr + off, len);
 }
 
+/* True inside a link's text (a markdown link or a wikilink's label). */
+static bool
+in_link(const struct render *r)
+{
+	if (r->in_wiki)
+		return true;
+	for (size_t i = 0; i < r->spans.len; i++)
+		if (r->spans.ptr[i] == CLOSE_A)
+			return true;
+	return false;
+}
+
 void
 render_footnote_ref(struct render *r, const struct footnote_tok *t)
 {
@@ -114,6 +126,12 @@ render_footnote_ref(struct render *r, const struct footnote_tok *t)
 		f->refs[d->refs_tail].next = f->nrefs;
 	d->refs_tail = f->nrefs++;
 
+	if (in_link(r)) { // a link cannot hold another: the number alone, still a target
+		render_put(r, "<sup class=\"footnote-ref\" id=\"");
+		put_id(r, ref->id_off, ref->id_len);
+		buf_printf(r->out, "\">%u</sup>", d->num);
+		return;
+	}
 	render_put(r, "<sup class=\"footnote-ref\"><a href=\"#");
 	put_id(r, d->id_off, d->id_len);
 	render_put(r, "\" id=\"");
