@@ -78,7 +78,8 @@ struct render_info {
  *            "fnref-N-2", ...), numbered by first reference; after the note:
  *            <section class="footnotes"><ol><li id="fn-N">body <a href="#fnref-N"
  *            class="footnote-backref">↩</a></li></ol></section>, the links back inside the
- *            body's last paragraph. Heading ids never take these ids.
+ *            body's last paragraph. Heading ids never take these ids. In a link's text
+ *            a reference is <sup class="footnote-ref" id="fnref-N">N</sup>.
  *   embeds   images <img>, audio <audio controls>, video <video controls>, PDF <iframe
  *            class="pdf-embed" src="...#page=N" loading="lazy"> ("#height=N" adds a
  *            height style), notes and other files <a class="internal embed">.
