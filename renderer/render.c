@@ -345,6 +345,7 @@ enter_cell(struct render *r, const char *tag, const MD_BLOCK_TD_DETAIL *d)
 	static const char *const align[] = {
 	        [MD_ALIGN_LEFT] = "left", [MD_ALIGN_CENTER] = "center", [MD_ALIGN_RIGHT] = "right"};
 	render_cr(r);
+	r->in_cell = true;
 	if (d->align > MD_ALIGN_DEFAULT && d->align <= MD_ALIGN_RIGHT)
 		buf_printf(r->out, "<%s align=\"%s\">", tag, align[d->align]);
 	else
@@ -567,10 +568,12 @@ leave_block(struct render *r, MD_BLOCKTYPE type, size_t at)
 		render_cr(r);
 		break;
 	case MD_BLOCK_TH:
+		r->in_cell = false;
 		render_put(r, "</th>");
 		render_cr(r);
 		break;
 	case MD_BLOCK_TD:
+		r->in_cell = false;
 		render_put(r, "</td>");
 		render_cr(r);
 		break;
@@ -713,6 +716,28 @@ line_break(struct render *r, bool hard)
 		render_put(r, "\n");
 }
 
+/*
+ * Code span text. In a table cell "\|" is how a code span holds a '|' (GFM): the '\' goes,
+ * as it does for wikilinks there.
+ */
+static void
+code_text(struct render *r, const uint8_t *p, size_t n)
+{
+	if (!r->in_cell) {
+		render_put_text(r, p, n);
+		return;
+	}
+	size_t run = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] == '\\' && p[i + 1] == '|') {
+			render_put_text(r, p + run, i - run);
+			run = i + 1;
+			i++;
+		}
+	}
+	render_put_text(r, p + run, n - run);
+}
+
 static int
 text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 {
@@ -750,7 +775,7 @@ text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 			buf_put(r->out, render_src(r, p, size), size);
 		break;
 	case MD_TEXT_CODE:
-		render_put_text(r, render_src(r, p, size), size);
+		code_text(r, render_src(r, p, size), size);
 		break;
 	case MD_TEXT_LATEXMATH: {
 		// md4c hands a line break in math over as a space of its own; TeX needs the

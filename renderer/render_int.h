@@ -66,6 +66,7 @@ struct render {
 
 	bool code_mermaid; /* in a ```mermaid block: <pre class="mermaid">, no <code> */
 	bool code_math;    /* in a "$$" block turned into a fence (math.h) */
+	bool in_cell;      /* in a table cell, where "\|" in code is a '|' */
 
 	bool in_heading;
 	unsigned hlevel;
