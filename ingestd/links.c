@@ -225,7 +225,7 @@ put_frag_bytes(struct slice s, struct buf *out)
 	for (size_t i = 0; i < s.len; i++) {
 		uint8_t c = s.ptr[i];
 		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		            (c >= '0' && c <= '9') || strchr("-._~!$()*+,;=:@/?^", c);
+		            (c >= '0' && c <= '9') || strchr("-._~!$&()*+,;=:@/?^", c);
 		if (keep && c) {
 			buf_putc(out, (char)c);
 		} else {

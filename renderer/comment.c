@@ -49,6 +49,12 @@ fence_at(const uint8_t *s, size_t n, size_t i, uint8_t *ch, size_t min, bool clo
 	return len;
 }
 
+size_t
+comment_fence(const uint8_t *s, size_t n, size_t i, uint8_t *ch, size_t min, bool closing)
+{
+	return fence_at(s, n, i, ch, min, closing);
+}
+
 /* End of the code span opened by the run of `run` backticks at i, or 0 if it never closes. */
 static size_t
 code_span_end(const uint8_t *s, size_t n, size_t i, size_t run)

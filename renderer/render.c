@@ -21,7 +21,9 @@
 
 #include "renderer/callout.h"
 #include "renderer/comment.h"
+#include "renderer/footnote.h"
 #include "renderer/html.h"
+#include "renderer/math.h"
 #include "renderer/obsidian.h"
 #include "renderer/render_int.h"
 #include "renderer/slug.h"
@@ -49,24 +51,16 @@ render_is_stand(const struct render *r, const uint8_t *p)
 
 /*
  * The bytes md4c handed us at p[0..n), as they are to be shown: embed stand-ins turn back
- * into '!'.
- * Returns p itself unless a stand-in is in range; then a copy in r->src, valid until the
- * next call.
+ * into '!' and footnote marks into the reference as written, read from r->orig at the same
+ * offset. Returns p itself when it is not in the text.
  */
 const uint8_t *
 render_src(struct render *r, const void *ptr, size_t n)
 {
 	const uint8_t *p = ptr;
-	if (!n || !render_in_text(r, p) || !memchr(p, EMBED_MARK, n))
+	if (!n || !render_in_text(r, p))
 		return p;
-	buf_reset(&r->src);
-	buf_put(&r->src, p, n);
-	if (r->src.err)
-		return p; // status() reports it
-	for (size_t i = 0; i < n; i++)
-		if (r->src.ptr[i] == EMBED_MARK && render_is_stand(r, p + i))
-			r->src.ptr[i] = '!';
-	return r->src.ptr;
+	return r->orig + (p - r->text);
 }
 
 /*
@@ -83,12 +77,18 @@ render_put_text(struct render *r, const uint8_t *p, size_t n)
 		buf_put(&r->h_text, p, n);
 }
 
-/* Appends an md4c attribute (href, title, info string) decoded: entities resolved. */
+/*
+ * Appends an md4c attribute (href, title, info string) decoded: entities resolved. md4c
+ * copies an attribute that has backslash escapes, and a copy cannot be mapped back to the
+ * text as written: there an embed stand-in is recognised by the "[[" after it.
+ */
 void
 render_attr(struct render *r, const MD_ATTRIBUTE *a, struct buf *dst)
 {
 	if (!a->size)
 		return;
+	size_t from = dst->len;
+	bool copied = !render_in_text(r, (const uint8_t *)a->text);
 	for (unsigned i = 0; a->substr_offsets[i] < a->size; i++) {
 		size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
 		const uint8_t *s = render_src(r, a->text + a->substr_offsets[i], n);
@@ -97,6 +97,9 @@ render_attr(struct render *r, const MD_ATTRIBUTE *a, struct buf *dst)
 		else if (a->substr_types[i] != MD_TEXT_ENTITY || !html_entity_decode(dst, s, n))
 			buf_put(dst, s, n);
 	}
+	for (size_t i = from; copied && !dst->err && i + 2 < dst->len; i++)
+		if (dst->ptr[i] == EMBED_MARK && dst->ptr[i + 1] == '[' && dst->ptr[i + 2] == '[')
+			dst->ptr[i] = '!';
 }
 
 void
@@ -238,6 +241,8 @@ spans_close_all(struct render *r)
 		enum span_close close = (enum span_close)r->spans.ptr[--r->spans.len];
 		if (close == CLOSE_IMG)
 			render_put(r, "\">");
+		else if (close == CLOSE_MEDIA)
+			r->out = r->img_saved;
 		else if (close != CLOSE_NONE)
 			render_put(r, close == CLOSE_A ? "</a>" : "</span>");
 	}
@@ -290,7 +295,7 @@ leave_heading(struct render *r)
 	buf_put_slice(r->out, wikilink_trim(buf_slice(&r->h_html)));
 	buf_printf(r->out, "</h%u>", r->hlevel);
 	render_cr(r);
-	if (r->hlevel == 1 && r->info && !r->info->first_h1) {
+	if (r->hlevel == 1 && r->info && !r->info->first_h1 && !r->in_footnotes) {
 		struct slice t = wikilink_trim(buf_slice(&r->h_text));
 		char *s = malloc(t.len + 1);
 		if (!s) {
@@ -308,10 +313,25 @@ static void
 enter_code_block(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
 {
 	render_cr(r);
-	render_put(r, "<pre><code");
+	r->code_mermaid = r->code_math = false;
 	if (d->lang.size) {
 		buf_reset(&r->tmp);
 		render_attr(r, &d->lang, &r->tmp);
+		// A diagram: its source, escaped, is what the site's script renders (and readable
+		// without it).
+		r->code_mermaid = slice_case_eq_str(buf_slice(&r->tmp), "mermaid");
+		r->code_math = slice_eq_str(buf_slice(&r->tmp), MATH_INFO);
+	}
+	if (r->code_mermaid) {
+		render_put(r, "<pre class=\"mermaid\">");
+		return;
+	}
+	if (r->code_math) { // a "$$" block (see math.h), written like "$$" math in a paragraph
+		render_put(r, "<p><span class=\"math display\">\\[");
+		return;
+	}
+	render_put(r, "<pre><code");
+	if (d->lang.size) {
 		render_put(r, " class=\"language-");
 		html_escape(r->out, r->tmp.ptr, r->tmp.len);
 		render_put(r, "\"");
@@ -325,6 +345,7 @@ enter_cell(struct render *r, const char *tag, const MD_BLOCK_TD_DETAIL *d)
 	static const char *const align[] = {
 	        [MD_ALIGN_LEFT] = "left", [MD_ALIGN_CENTER] = "center", [MD_ALIGN_RIGHT] = "right"};
 	render_cr(r);
+	r->in_cell = true;
 	if (d->align > MD_ALIGN_DEFAULT && d->align <= MD_ALIGN_RIGHT)
 		buf_printf(r->out, "<%s align=\"%s\">", tag, align[d->align]);
 	else
@@ -508,7 +529,10 @@ leave_block(struct render *r, MD_BLOCKTYPE type, size_t at)
 		leave_heading(r);
 		break;
 	case MD_BLOCK_CODE:
-		render_put(r, "</code></pre>");
+		render_put(r, r->code_math      ? "\\]</span></p>"
+		              : r->code_mermaid ? "</pre>"
+		                                : "</code></pre>");
+		r->code_mermaid = r->code_math = false;
 		render_cr(r);
 		break;
 	case MD_BLOCK_HTML:
@@ -544,10 +568,12 @@ leave_block(struct render *r, MD_BLOCKTYPE type, size_t at)
 		render_cr(r);
 		break;
 	case MD_BLOCK_TH:
+		r->in_cell = false;
 		render_put(r, "</th>");
 		render_cr(r);
 		break;
 	case MD_BLOCK_TD:
+		r->in_cell = false;
 		render_put(r, "</td>");
 		render_cr(r);
 		break;
@@ -690,6 +716,28 @@ line_break(struct render *r, bool hard)
 		render_put(r, "\n");
 }
 
+/*
+ * Code span text. In a table cell "\|" is how a code span holds a '|' (GFM): the '\' goes,
+ * as it does for wikilinks there.
+ */
+static void
+code_text(struct render *r, const uint8_t *p, size_t n)
+{
+	if (!r->in_cell) {
+		render_put_text(r, p, n);
+		return;
+	}
+	size_t run = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (p[i] == '\\' && p[i + 1] == '|') {
+			render_put_text(r, p + run, i - run);
+			run = i + 1;
+			i++;
+		}
+	}
+	render_put_text(r, p + run, n - run);
+}
+
 static int
 text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 {
@@ -727,9 +775,13 @@ text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 			buf_put(r->out, render_src(r, p, size), size);
 		break;
 	case MD_TEXT_CODE:
-		render_put_text(r, render_src(r, p, size), size);
+		code_text(r, render_src(r, p, size), size);
 		break;
 	case MD_TEXT_LATEXMATH: {
+		// md4c hands a line break in math over as a space of its own; TeX needs the
+		// newline (a "%" comment ends there).
+		if (size == 1 && *p == ' ' && !render_in_text(r, p))
+			p = (const uint8_t *)"\n";
 		const uint8_t *m = render_src(r, p, size);
 		render_put_text(r, m, size);
 		if (r->in_math) {
@@ -750,6 +802,7 @@ render_init(struct render *r, const struct render_opts *opts, struct buf *out)
 	*r = (struct render){
 	        .opts = opts, .out = out, .main = out, .closed_at = NO_BLOCK, .p_at = NO_BLOCK};
 	buf_init_fixed(&r->sink, NULL, 0);
+	footnote_init(&r->fn);
 	struct buf *bufs[] = {&r->h_html, &r->h_text, &r->w_html,     &r->w_text, &r->w_target,
 	                      &r->m_html, &r->m_text, &r->img_target, &r->spans,  &r->quotes,
 	                      &r->blocks, &r->src,    &r->url,        &r->tmp,    &r->tmp2};
@@ -767,10 +820,67 @@ render_fini(struct render *r)
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		buf_fini(bufs[i]);
 	idset_fini(&r->ids);
+	footnote_fini(&r->fn);
+	footnote_toks_fini(&r->toks);
 	free(r->stands);
 }
 
-/* Parses md with r's callbacks. Returns 0 or an ERR_*. */
+int
+render_parse(struct render *r, uint8_t *text, size_t len, unsigned depth)
+{
+	uint8_t *orig = malloc(len + RENDER_PAD);
+	if (!orig)
+		return ERR_NOMEM;
+	memcpy(orig, text, len + RENDER_PAD);
+	int rc = footnote_mark(&r->fn, text, len, depth, &r->toks);
+	if (rc == 0 && !r->in_footnotes && r->toks.n)
+		rc = render_footnote_reserve(r);
+	r->nstands = 0;
+	size_t cap = r->nstands_cap;
+	for (uint8_t *s = text; rc == 0 && (s = memmem(s, len - (size_t)(s - text), "![[", 3));
+	     s += 3) {
+		if (r->nstands == cap) {
+			cap = cap ? cap * 2 : 16;
+			size_t *grown = realloc(r->stands, cap * sizeof(*grown));
+			if (!grown) {
+				rc = ERR_NOMEM;
+				break;
+			}
+			r->stands = grown;
+			r->nstands_cap = cap;
+		}
+		r->stands[r->nstands++] = (size_t)(s - text);
+		*s = EMBED_MARK;
+	}
+	if (rc < 0) {
+		free(orig);
+		return rc;
+	}
+	r->text = text;
+	r->orig = orig;
+	r->len = len;
+	r->closed_at = r->p_at = r->p_prev = NO_BLOCK;
+	r->co_state = CO_NONE;
+	static const MD_PARSER parser = {
+	        .flags = RENDER_MD_FLAGS,
+	        .enter_block = enter_block_cb,
+	        .leave_block = leave_block_cb,
+	        .enter_span = enter_span_cb,
+	        .leave_span = leave_span_cb,
+	        .text = text_cb,
+	};
+	rc = md_parse((const char *)text, (MD_SIZE)len, &parser, r);
+	render_flush_bang(r);
+	status(r);
+	r->text = r->orig = NULL;
+	r->len = 0;
+	free(orig);
+	if (r->err)
+		return r->err;
+	return rc ? ERR_PROTO : 0;
+}
+
+/* Parses md with r's callbacks, then the footnotes it references. Returns 0 or an ERR_*. */
 static int
 render_run(struct render *r, struct slice md)
 {
@@ -788,38 +898,31 @@ render_run(struct render *r, struct slice md)
 	if (md.len)
 		memcpy(copy, md.ptr, md.len);
 	size_t len = comment_strip(copy, md.len);
+	int rc = 0;
+	len = footnote_defs(&r->fn, copy, len, &rc);
 	memset(copy + len, 0, md.len - len);
-	size_t cap = 0;
-	for (uint8_t *s = copy; (s = memmem(s, len - (size_t)(s - copy), "![[", 3)); s += 3) {
-		if (r->nstands == cap) {
-			cap = cap ? cap * 2 : 16;
-			size_t *grown = realloc(r->stands, cap * sizeof(*grown));
-			if (!grown) {
-				free(copy);
-				return ERR_NOMEM;
-			}
-			r->stands = grown;
+	struct buf math;
+	buf_init(&math, 0);
+	if (rc == 0 && math_blocks(copy, len, &math)) {
+		uint8_t *m = math.err ? NULL : calloc(1, math.len + RENDER_PAD);
+		if (m) {
+			memcpy(m, math.ptr, math.len);
+			free(copy);
+			copy = m;
+			len = math.len;
+		} else {
+			rc = ERR_NOMEM;
 		}
-		r->stands[r->nstands++] = (size_t)(s - copy);
-		*s = EMBED_MARK;
 	}
-	r->text = copy;
-	r->len = len;
-	static const MD_PARSER parser = {
-	        .flags = RENDER_MD_FLAGS,
-	        .enter_block = enter_block_cb,
-	        .leave_block = leave_block_cb,
-	        .enter_span = enter_span_cb,
-	        .leave_span = leave_span_cb,
-	        .text = text_cb,
-	};
-	int rc = md_parse((const char *)copy, (MD_SIZE)len, &parser, r);
-	render_flush_bang(r);
-	status(r);
+	buf_fini(&math);
+	if (rc == 0)
+		rc = render_parse(r, copy, len, 0);
 	free(copy);
-	if (r->err)
-		return r->err;
-	return rc ? ERR_PROTO : 0;
+	if (rc == 0)
+		rc = render_footnote_section(r);
+	if (rc == 0)
+		status(r);
+	return rc ? rc : r->err;
 }
 
 int

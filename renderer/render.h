@@ -92,8 +92,27 @@ struct render_info {
  *
  * Beyond CommonMark and md4c's extensions (tables, strikethrough, task lists, permissive
  * autolinks, $math$, wikilinks): "![[embeds]]", "> [!type] callouts", "==highlights==",
- * "#tags" (<a class="tag" href="/tags/...">, obsidian_tag_open), "^block-ids" (an id on their
- * block), and "%%comments%%", which never reach the output.
+ * "#tags" (<a class="tag" href="/tags/...">, obsidian_tag_open), "^block-ids" (an id on
+ * their block), footnotes, mermaid fences and "%%comments%%", which never reach the output.
+ *
+ * The markup scripts and themes rely on:
+ *   math     "$x$" -> <span class="math inline">\(x\)</span>; "$$x$$" in text, and a block
+ *            of "$$" lines (whose lines are never markdown) -> <span class="math display">
+ *            \[x\]</span> (a block's span alone in a <p>). The TeX is HTML-escaped and keeps
+ *            its line breaks. Inline math needs no space inside its dollars and no digit
+ *            after the closing one, so "$5 and $10" stays text.
+ *   mermaid  ```mermaid -> <pre class="mermaid">escaped source</pre>.
+ *   footnote "[^label]" / "^[inline]" -> <sup class="footnote-ref"><a href="#fn-N"
+ *            id="fnref-N">N</a></sup> (later references to the same footnote: id
+ *            "fnref-N-2", ...), numbered by first reference; after the note:
+ *            <section class="footnotes"><ol><li id="fn-N">body <a href="#fnref-N"
+ *            class="footnote-backref">↩</a></li></ol></section>, the links back inside the
+ *            body's last paragraph. Heading ids never take these ids. In a link's text
+ *            a reference is <sup class="footnote-ref" id="fnref-N">N</sup>.
+ *   embeds   images <img>, audio <audio controls>, video <video controls>, PDF <iframe
+ *            class="pdf-embed" src="...#page=N" loading="lazy"> ("#height=N" adds a
+ *            height style); notes transcluded through opts->embed (see
+ *            render_embed_fn), else, like other files, <a class="internal embed">.
  */
 int render_markdown(struct slice md, const struct render_opts *opts, struct buf *out,
                     struct render_info *info);

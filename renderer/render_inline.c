@@ -130,8 +130,9 @@ escaped(const struct render *r, const uint8_t *p)
 	return n % 2 == 1;
 }
 
-void
-render_inline_text(struct render *r, const uint8_t *p, size_t n)
+/* A run without footnote references: the '!' of an embed, then text_run. */
+static void
+plain_run(struct render *r, const uint8_t *p, size_t n)
 {
 	if (n && render_in_text(r, p + n - 1)) {
 		const uint8_t *last = p + n - 1;
@@ -143,6 +144,30 @@ render_inline_text(struct render *r, const uint8_t *p, size_t n)
 		}
 	}
 	text_run(r, render_src(r, p, n), n, p);
+}
+
+void
+render_inline_text(struct render *r, const uint8_t *p, size_t n)
+{
+	if (!r->toks.n || !n || !render_in_text(r, p)) {
+		plain_run(r, p, n);
+		return;
+	}
+	// Footnote references split the run (md4c hands each over whole: its bytes are inert).
+	size_t start = 0, i = 0;
+	const uint8_t *m;
+	while (i < n && (m = memchr(p + i, FOOTNOTE_MARK, n - i))) {
+		size_t k = (size_t)(m - p);
+		const struct footnote_tok *t = footnote_tok_at(&r->toks, (size_t)(m - r->text));
+		if (!t || k + t->len > n) {
+			i = k + 1;
+			continue;
+		}
+		plain_run(r, p + start, k - start);
+		render_footnote_ref(r, t);
+		i = start = k + t->len;
+	}
+	plain_run(r, p + start, n - start);
 }
 
 /* ---- math ------------------------------------------------------------------------------ */

@@ -12,6 +12,7 @@
 
 #include <md4c.h>
 
+#include "renderer/footnote.h"
 #include "renderer/idset.h"
 #include "renderer/render.h"
 #include "shared/buf.h"
@@ -31,8 +32,12 @@
 
 #define UNRESOLVED_OPEN "<span class=\"internal unresolved\" title=\"Not published\">"
 
-/* What closes an open link or image span; one byte per span on render.spans. */
-enum span_close { CLOSE_NONE, CLOSE_A, CLOSE_SPAN, CLOSE_IMG };
+/*
+ * What closes an open link or image span; one byte per span on render.spans. CLOSE_MEDIA:
+ * an image span written as audio, video or a PDF, whose alt text goes to render.sink until
+ * render.out is set back to render.img_saved.
+ */
+enum span_close { CLOSE_NONE, CLOSE_A, CLOSE_SPAN, CLOSE_IMG, CLOSE_MEDIA };
 
 /* Blockquote kinds on render.quotes. */
 enum quote_kind { QUOTE_PLAIN, QUOTE_CALLOUT, QUOTE_CALLOUT_FOLD };
@@ -54,9 +59,14 @@ struct render {
 	struct buf sink; /* scan mode's main: zero bytes, every put is a no-op */
 
 	const uint8_t *text; /* what md4c parses: the copy render.c's opening comment describes */
+	const uint8_t *orig; /* text as written (no stand-ins), at the same offsets */
 	size_t *stands;      /* offsets of the embed stand-ins in text, ascending */
-	size_t nstands;
+	size_t nstands, nstands_cap;
 	size_t len;
+
+	bool code_mermaid; /* in a ```mermaid block: <pre class="mermaid">, no <code> */
+	bool code_math;    /* in a "$$" block turned into a fence (math.h) */
+	bool in_cell;      /* in a table cell, where "\|" in code is a '|' */
 
 	bool in_heading;
 	unsigned hlevel;
@@ -83,8 +93,9 @@ struct render {
 	struct buf *m_saved;
 	struct buf m_html, m_text;
 
-	unsigned img_depth; /* > 0: inside an image, where only alt text is written */
-	size_t img_at;      /* out offset after an unresolved image's opening span */
+	unsigned img_depth;    /* > 0: inside an image, where only alt text is written */
+	size_t img_at;         /* out offset after an unresolved image's opening span */
+	struct buf *img_saved; /* out before a CLOSE_MEDIA image */
 	struct buf img_target;
 	unsigned open_spans; /* inline spans open now (any type) */
 	struct buf spans;    /* enum span_close per open link or image */
@@ -107,6 +118,11 @@ struct render {
 	bool bang;              /* an embed's '!' is held back until we see what follows */
 	const uint8_t *bang_at; /* its stand-in in text */
 	int task;               /* a task checkbox waits: 1 unchecked, 2 checked */
+
+	struct footnotes fn;       /* the note's footnotes (render_footnote.c) */
+	struct footnote_toks toks; /* footnote references in text */
+	unsigned fn_reserved;      /* "fn-1".."fn-N" and "fnref-1".. were reserved in ids */
+	bool in_footnotes;         /* rendering the footnotes after the note */
 
 	struct idset ids;
 	struct buf src, url, tmp, tmp2;
@@ -136,6 +152,12 @@ render_in_text(const struct render *r, const uint8_t *p)
 }
 
 /* render.c: reading what md4c hands over, and writing text. */
+
+/*
+ * Parses text[0..len) (followed by RENDER_PAD zero bytes; marked in place) with r's
+ * callbacks: the note itself at depth 0, or a footnote's body. Returns 0 or an ERR_*.
+ */
+int render_parse(struct render *r, uint8_t *text, size_t len, unsigned depth);
 
 /* True if p (in text) is an embed stand-in rather than a '{' the note has. */
 bool render_is_stand(const struct render *r, const uint8_t *p);
@@ -171,5 +193,15 @@ void render_inline_text(struct render *r, const uint8_t *p, size_t n);
 void render_inline_mark_revert(struct render *r);
 void render_inline_math_enter(struct render *r, bool display);
 void render_inline_math_leave(struct render *r);
+
+/*
+ * render_footnote.c: render_footnote_reserve() reserves the ids of the footnotes found in the
+ * note before it renders; render_footnote_ref() writes the reference token t stands for
+ * (numbering its footnote on first use); render_footnote_section() renders the referenced
+ * footnotes after the note. Failures set r->err or are returned as ERR_*.
+ */
+int render_footnote_reserve(struct render *r);
+void render_footnote_ref(struct render *r, const struct footnote_tok *t);
+int render_footnote_section(struct render *r);
 
 #endif

@@ -24,7 +24,10 @@ default_href(struct render *r, const struct render_link *l)
 			slug_note_url(l->target, &r->tmp2);
 		slug_href(buf_slice(&r->tmp2), &r->url);
 	}
-	if (l->frag.len) {
+	if (l->frag.len && l->target.len && wikilink_media(l->target) != WIKILINK_NOTE) {
+		buf_putc(&r->url, '#'); // a file's fragment is kept as written ("#page=3", "#icon")
+		buf_put_slice(&r->url, l->frag);
+	} else if (l->frag.len) {
 		size_t last = l->frag.len; // nested "H1#H2" points at the innermost heading
 		while (last > 0 && l->frag.ptr[last - 1] != '#')
 			last--;
@@ -319,6 +322,51 @@ render_links_a(struct render *r, const MD_SPAN_A_DETAIL *d)
 	buf_putc(&r->spans, (char)close);
 }
 
+/* "height=N" among a PDF fragment's "&"-separated parameters, or 0. */
+static unsigned
+pdf_height(struct slice frag)
+{
+	for (size_t i = 0; i < frag.len;) {
+		size_t e = i;
+		while (e < frag.len && frag.ptr[e] != '&')
+			e++;
+		if (e - i > 7 && memcmp(frag.ptr + i, "height=", 7) == 0) {
+			unsigned h = 0;
+			size_t k = i + 7;
+			while (k < e && k - i < 12 && frag.ptr[k] >= '0' && frag.ptr[k] <= '9')
+				h = h * 10 + (unsigned)(frag.ptr[k++] - '0');
+			if (k == e)
+				return h;
+		}
+		i = e + 1;
+	}
+	return 0;
+}
+
+/* Writes audio, video or a PDF at r->url; a PDF's height comes from frag. */
+static void
+emit_player(struct render *r, enum wikilink_media media, struct slice frag)
+{
+	if (media == WIKILINK_PDF) {
+		render_put(r, "<iframe class=\"pdf-embed\" src=\"");
+		html_url(r->out, r->url.ptr, r->url.len);
+		render_put(r, "\"");
+		unsigned h = pdf_height(frag);
+		if (h)
+			buf_printf(r->out, " style=\"height:%upx\"", h);
+		render_put(r, " loading=\"lazy\"></iframe>");
+		return;
+	}
+	render_put(r,
+	           media == WIKILINK_AUDIO ? "<audio controls src=\"" : "<video controls src=\"");
+	html_url(r->out, r->url.ptr, r->url.len);
+	render_put(r, media == WIKILINK_AUDIO ? "\"></audio>" : "\"></video>");
+}
+
+/*
+ * A markdown image. One to a vault file works like an embed: by its extension an image,
+ * audio, video or a PDF, and a note (with a resolver) an embed link showing the alt text.
+ */
 void
 render_links_img(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 {
@@ -326,17 +374,39 @@ render_links_img(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 	buf_reset(&r->tmp);
 	render_attr(r, &d->src, &r->tmp);
 	struct slice src = buf_slice(&r->tmp);
-	if (is_relative(src) && (r->opts->resolve || r->scan_fn)) {
+	struct render_link l = {.kind = RENDER_LINK_IMAGE};
+	enum wikilink_media media = WIKILINK_IMAGE;
+	bool resolving = r->opts->resolve || r->scan_fn;
+	int rc = 0;
+	buf_reset(&r->url);
+	if (is_relative(src)) {
 		buf_reset(&r->tmp2);
 		html_percent_decode(&r->tmp2, src.ptr, src.len);
-		struct render_link l = {.kind = RENDER_LINK_IMAGE};
 		wikilink_split(buf_slice(&r->tmp2), &l.target, &l.frag);
-		l.embed =
-		        names_note(l.target); // "![](Note.md)" embeds a note (links table: embed=1)
+		media = wikilink_media(l.target);
+		if (media == WIKILINK_NOTE && !resolving)
+			media = WIKILINK_IMAGE; // without a vault, it is a URL like any other
+		// "![](Note.md)" embeds a note (links table: embed=1); other files stay links
+		l.embed = media == WIKILINK_NOTE && names_note(l.target);
 		buf_reset(&r->img_target);
 		buf_put_slice(&r->img_target, l.target);
-		int rc = resolve(r, &l);
-		if (rc == 0 && r->opts->embed && names_note(l.target)) {
+		if (resolving)
+			rc = resolve(r, &l);
+		else
+			buf_put_slice(&r->url, src);
+	} else {
+		buf_put_slice(&r->url, src);
+	}
+	if (rc != 0) {
+		render_put(r, UNRESOLVED_OPEN);
+		r->img_at = r->out->len;
+		close = CLOSE_SPAN;
+	} else if (media == WIKILINK_IMAGE) {
+		render_put(r, "<img src=\"");
+		html_url(r->out, r->url.ptr, r->url.len);
+		render_put(r, "\" alt=\"");
+	} else if (media == WIKILINK_NOTE) {
+		if (r->opts->embed && l.embed) {
 			// "![](Other%20Note.md)": a note embed, decided when the image ends
 			r->embed_img = true;
 			r->embed_at = r->out->len;
@@ -348,23 +418,17 @@ render_links_img(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 					e++;
 				r->embed_end = e < lim && *e == ')' ? e + 1 : NULL;
 			}
-			render_put(r, "<a class=\"internal embed\" href=\"");
-			html_url(r->out, r->url.ptr, r->url.len);
-			render_put(r, "\">");
-			close = CLOSE_A;
-		} else if (rc == 0) {
-			render_put(r, "<img src=\"");
-			html_url(r->out, r->url.ptr, r->url.len);
-			render_put(r, "\" alt=\"");
-		} else {
-			render_put(r, UNRESOLVED_OPEN);
-			r->img_at = r->out->len;
-			close = CLOSE_SPAN;
 		}
+		render_put(r, "<a class=\"internal embed\" href=\"");
+		html_url(r->out, r->url.ptr, r->url.len);
+		render_put(r, "\">");
+		r->img_at = r->out->len;
+		close = CLOSE_A;
 	} else {
-		render_put(r, "<img src=\"");
-		html_url(r->out, src.ptr, src.len);
-		render_put(r, "\" alt=\"");
+		emit_player(r, media, l.frag);
+		r->img_saved = r->out;
+		r->out = &r->sink;
+		close = CLOSE_MEDIA;
 	}
 	buf_putc(&r->spans, (char)close);
 }
@@ -392,10 +456,12 @@ render_links_img_end(struct render *r, const MD_SPAN_IMG_DETAIL *d, enum span_cl
 		render_put(r, "\"");
 		put_title(r, &d->title);
 		render_put(r, ">");
-	} else if (close == CLOSE_SPAN) {
+	} else if (close == CLOSE_SPAN || close == CLOSE_A) {
 		if (r->out->len == r->img_at) // no alt text: show the file name instead
 			html_escape(r->out, r->img_target.ptr, r->img_target.len);
-		render_put(r, "</span>");
+		render_put(r, close == CLOSE_A ? "</a>" : "</span>");
+	} else if (close == CLOSE_MEDIA) {
+		r->out = r->img_saved;
 	}
 }
 
@@ -462,13 +528,13 @@ emit_media(struct render *r, enum wikilink_media media, const struct render_link
 			buf_printf(r->out, " width=\"%u\"", w);
 		if (h)
 			buf_printf(r->out, " height=\"%u\"", h);
+		if (w &&
+		    h) // themes scale images (height:auto): keep the asked shape, as Obsidian does
+			buf_printf(r->out, " style=\"aspect-ratio:%u/%u\"", w, h);
 		render_put(r, ">");
 		return;
 	}
-	render_put(r,
-	           media == WIKILINK_AUDIO ? "<audio controls src=\"" : "<video controls src=\"");
-	html_url(r->out, r->url.ptr, r->url.len);
-	render_put(r, media == WIKILINK_AUDIO ? "\"></audio>" : "\"></video>");
+	emit_player(r, media, l->frag);
 }
 
 void
@@ -506,8 +572,7 @@ render_links_wiki_end(struct render *r)
 		return;
 
 	enum wikilink_media media = r->wiki_embed ? wikilink_media(l.target) : WIKILINK_NOTE;
-	if (rc == 0 &&
-	    (media == WIKILINK_IMAGE || media == WIKILINK_AUDIO || media == WIKILINK_VIDEO)) {
+	if (rc == 0 && media != WIKILINK_NOTE) {
 		emit_media(r, media, &l, has_label ? label : (struct slice){0});
 		return;
 	}

@@ -171,6 +171,9 @@ t_href_and_fragments(void)
 	CHECK_INT_EQ(links_href(pdf, slice_str("page=3"), &b), 0); /* asset fragments stay */
 	CHECK_MEM_STR(b.ptr, b.len, "/docs/A%20File.pdf#page=3");
 	buf_reset(&b);
+	CHECK_INT_EQ(links_href(pdf, slice_str("page=2&height=300"), &b), 0); /* PDF parameters */
+	CHECK_MEM_STR(b.ptr, b.len, "/docs/A%20File.pdf#page=2&height=300");
+	buf_reset(&b);
 	CHECK_ERR(links_href(hidden, slice_str(""), &b), ERR_NOTFOUND);
 	CHECK_ERR(links_href(NULL, slice_str(""), &b), ERR_NOTFOUND);
 	CHECK_INT_EQ(b.len, 0);

@@ -27,8 +27,9 @@
 
 /*
  * The test vault: these targets resolve (case-insensitively, ".md" ignored); anything else
- * is ERR_NOTFOUND. Notes get slug URLs plus "#" and the fragment's slug; files get
- * "/files/" and their path.
+ * is ERR_NOTFOUND. Notes get slug URLs plus "#" and the slug of the fragment's last
+ * heading (a "^block-id" as written); files get "/files/", their path and the fragment as
+ * written.
  */
 static const char *const vault_notes[] = {
         "Note",
@@ -66,13 +67,26 @@ vault_resolve(void *arg, const struct render_link *l, struct buf *url)
 	} else if (in_list(t, vault_files, sizeof(vault_files) / sizeof(vault_files[0]))) {
 		buf_puts(url, "/files/");
 		slug_href(t, url);
+		if (l->frag.len) { // a file's fragment is kept as written, as ingestd does
+			buf_putc(url, '#');
+			buf_put_slice(url, l->frag);
+		}
+		buf_fini(&tmp);
+		return 0;
 	} else {
 		buf_fini(&tmp);
 		return ERR_NOTFOUND;
 	}
-	if (l->frag.len) {
+	if (l->frag.len) { // the last of nested headings; a block id as written (as ingestd)
+		size_t last = l->frag.len;
+		while (last > 0 && l->frag.ptr[last - 1] != '#')
+			last--;
+		struct slice part = {l->frag.ptr + last, l->frag.len - last};
 		buf_reset(&tmp);
-		slug_segment(l->frag, &tmp);
+		if (part.len && part.ptr[0] == '^')
+			buf_put_slice(&tmp, part);
+		else
+			slug_segment(part, &tmp);
 		buf_putc(url, '#');
 		buf_put_slice(url, buf_slice(&tmp));
 	}

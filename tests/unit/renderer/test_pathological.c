@@ -166,6 +166,46 @@ t_many_blocks(void)
 }
 
 static void
+t_footnotes(void)
+{
+	struct buf md;
+	buf_init(&md, 0);
+	repeat(&md, "[^", 100000);
+	run("[^ x100k", &md);
+	repeat(&md, "^[", 100000);
+	run("^[ x100k", &md);
+	repeat(&md, "^[", 50000);
+	repeat(&md, "]", 50000);
+	run("^[ nested 50k", &md);
+	repeat(&md, "^[a ", 50000);
+	repeat(&md, "`", 1);
+	repeat(&md, "]", 50000);
+	run("^[a x50k, unclosed `", &md);
+	for (int i = 1; i < 300; i++) { // runs of every length, none closed: skip_code's memo
+		buf_puts(&md, "^[");
+		repeat(&md, "`", (size_t)i);
+		buf_puts(&md, " ");
+	}
+	run("backtick runs in ^[", &md);
+	repeat(&md, "x[^1] ", 50000);
+	buf_puts(&md, "\n\n[^1]: note\n");
+	run("[^1] refs x50k", &md);
+	for (int i = 0; i < 20000; i++)
+		buf_printf(&md, "[^%d] ", i);
+	buf_puts(&md, "\n\n");
+	for (int i = 0; i < 20000; i++)
+		buf_printf(&md, "[^%d]: note %d [^%d]\n", i, i, (i + 1) % 20000);
+	run("defs x20k, chained", &md);
+	buf_puts(&md, "x[^a]\n\n");
+	repeat(&md, "[^a]: x\n", 50000);
+	run("same def x50k", &md);
+	buf_puts(&md, "x[^a]\n\n[^a]: x\n");
+	repeat(&md, "    y\n\n", 50000);
+	run("def body 50k lines", &md);
+	buf_fini(&md);
+}
+
+static void
 t_frontmatter(void)
 {
 	struct buf md;
@@ -197,8 +237,8 @@ t_frontmatter(void)
 }
 
 static const struct test tests[] = {
-        {"nesting", t_nesting},         {"openers", t_openers},         {"emphasis", t_emphasis},
-        {"many_blocks", t_many_blocks}, {"frontmatter", t_frontmatter},
+        {"nesting", t_nesting},         {"openers", t_openers},     {"emphasis", t_emphasis},
+        {"many_blocks", t_many_blocks}, {"footnotes", t_footnotes}, {"frontmatter", t_frontmatter},
 };
 
 TEST_MAIN(tests)

@@ -183,6 +183,58 @@ t_embed_stand_in_never_leaks(void)
 	buf_fini(&out);
 }
 
+/*
+ * Links in footnote bodies go through the resolver, in the order the footnotes are listed,
+ * and render_scan_links reports the same; an unused definition's links are never seen.
+ */
+static void
+t_footnote_links(void)
+{
+	const char *md = "See [^b] and ^[inline [[Inl]]] then [^a].\n\n"
+	                 "[^a]: A links [[Alpha]] and [x](Doc.md).\n"
+	                 "[^b]: B embeds ![[pic.png]]\n"
+	                 "    and cites [^a] again.\n"
+	                 "[^unused]: [[Never]]\n";
+	struct seen r = {0}, s = {0};
+	buf_init(&r.log, 0);
+	buf_init(&s.log, 0);
+	int rc;
+	const char *html = render(md, &r, NULL, &rc);
+	CHECK_INT_EQ(rc, 0);
+	CHECK_STR_EQ(buf_cstr(&r.log), "wiki|1|pic.png||\n"
+	                               "wiki|0|Inl||\n"
+	                               "wiki|0|Alpha||\n"
+	                               "md|0|Doc.md||\n");
+	CHECK_INT_EQ(render_scan_links(slice_str(md), scanner, &s), 0);
+	CHECK_STR_EQ(buf_cstr(&s.log), buf_cstr(&r.log));
+	// [^b] is 1, the inline one 2, [^a] 3; the second reference to [^a] gets its own id.
+	CHECK(strstr(html, "<a href=\"#fn-1\" id=\"fnref-1\">1</a>") != NULL);
+	CHECK(strstr(html, "<a href=\"#fn-3\" id=\"fnref-3-2\">3</a>") != NULL);
+	CHECK(strstr(html, "Never") == NULL);
+	buf_fini(&r.log);
+	buf_fini(&s.log);
+}
+
+/* The bytes standing in for footnote references never show; code keeps them as written. */
+static void
+t_footnote_mark_never_leaks(void)
+{
+	struct buf out;
+	buf_init(&out, 0);
+	const char *md = "a}[^1] `[^1] ^[x]` [l](u[^1]) <span title=\"[^1]\">t</span> $[^1]$\n\n"
+	                 "```\n[^1] ^[y]\n```\n\n    [^1] ^[z]\n\n[^1]: one\n";
+	CHECK_INT_EQ(render_markdown(slice_str(md), NULL, &out, NULL), 0);
+	const char *html = buf_cstr(&out);
+	CHECK(strstr(html, "<code>[^1] ^[x]</code>") != NULL);
+	CHECK(strstr(html, "title=\"[^1]\"") != NULL);
+	CHECK(strstr(html, "<pre><code>[^1] ^[y]\n</code></pre>") != NULL);
+	CHECK(strstr(html, "<pre><code>[^1] ^[z]\n</code></pre>") != NULL);
+	CHECK(strstr(html, "\\([^1]\\)") != NULL);
+	// Only one '}' in the output: the one written in the note.
+	CHECK(strchr(html, '}') != NULL && strchr(html, '}') == strrchr(html, '}'));
+	buf_fini(&out);
+}
+
 static void
 t_resolver_nomem_fails(void)
 {
@@ -280,7 +332,8 @@ t_md4c_unbalanced_spans(void)
 	                          &s, &info, &rc);
 	CHECK_INT_EQ(rc, 0);
 	CHECK(strstr(html, "<p>after</p>") != NULL);
-	CHECK(strstr(html, "alt=\"?ither%0o2Nte.cd) ![i](a%20b.p$\">") != NULL);
+	// A markdown image of a target with no media extension is an embed of a note.
+	CHECK(strstr(html, "\">?ither%0o2Nte.cd) ![i](a%20b.p$</a>") != NULL);
 	render_info_fini(&info);
 	buf_fini(&s.log);
 }
@@ -327,6 +380,8 @@ static const struct test tests[] = {
         {"line_breaks", t_line_breaks},
         {"odd_bytes", t_odd_bytes},
         {"embed_stand_in_never_leaks", t_embed_stand_in_never_leaks},
+        {"footnote_links", t_footnote_links},
+        {"footnote_mark_never_leaks", t_footnote_mark_never_leaks},
         {"resolver_nomem_fails", t_resolver_nomem_fails},
         {"output_limit", t_output_limit},
         {"no_overread", t_no_overread},
