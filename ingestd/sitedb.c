@@ -38,6 +38,14 @@ enum sitedb_stmt {
 	T_COUNT
 };
 
+/*
+ * A tag ?1 or one nested under it (?2 = "tag/", ?3 = "tag0"), written as one range on the
+ * tags primary key. The CROSS JOINs keep SQLite walking tags first: without statistics it
+ * would scan every listed note and probe its tags, once per tag page (a 3,000-note vault
+ * with 1,800 tags took 10 s to push instead of 0.4 s).
+ */
+#define TAG_OR_UNDER "t.tag >= ?1 AND t.tag < ?3 AND (t.tag = ?1 OR t.tag >= ?2)"
+
 static const char *const sitedb_sql[T_COUNT] = {
         [T_LISTING_GET] = "SELECT listed, title, url, ts, description, first FROM listing"
                           " WHERE path = ?1",
@@ -49,18 +57,17 @@ static const char *const sitedb_sql[T_COUNT] = {
         [T_TAGS_OF] = "SELECT tag FROM tags WHERE path = ?1 ORDER BY tag",
         [T_TAGS_DEL] = "DELETE FROM tags WHERE path = ?1",
         [T_TAG_ADD] = "INSERT OR IGNORE INTO tags(tag, path) VALUES(?1, ?2)",
-        [T_TAG_LIVE] = "SELECT 1 FROM tags t JOIN listing l ON l.path = t.path"
-                       " WHERE l.listed = 1 AND (t.tag = ?1 OR (t.tag >= ?2 AND t.tag < ?3))"
-                       " LIMIT 1",
+        [T_TAG_LIVE] = "SELECT 1 FROM tags t CROSS JOIN listing l ON l.path = t.path"
+                       " WHERE l.listed = 1 AND " TAG_OR_UNDER " LIMIT 1",
         [T_ANY_TAG] = "SELECT 1 FROM tags t JOIN listing l ON l.path = t.path"
                       " WHERE l.listed = 1 LIMIT 1",
         [T_FOLDER_LIVE] = "SELECT 1 FROM listing WHERE listed = 1 AND path >= ?1 AND path < ?2"
                           " LIMIT 1",
-        [T_TAG_NOTES] = "SELECT DISTINCT " LISTED_COLS " FROM tags t JOIN listing l"
-                        " ON l.path = t.path WHERE l.listed = 1"
-                        " AND (t.tag = ?1 OR (t.tag >= ?2 AND t.tag < ?3))"
+        [T_TAG_NOTES] = "SELECT DISTINCT " LISTED_COLS " FROM tags t CROSS JOIN listing l"
+                        " ON l.path = t.path WHERE l.listed = 1 AND " TAG_OR_UNDER
                         " ORDER BY l.title COLLATE NOCASE, l.path",
-        [T_TAGS_UNDER] = "SELECT t.tag, COUNT(*) FROM tags t JOIN listing l ON l.path = t.path"
+        [T_TAGS_UNDER] = "SELECT t.tag, COUNT(*) FROM tags t CROSS JOIN listing l"
+                         " ON l.path = t.path"
                          " WHERE l.listed = 1 AND t.tag >= ?1 AND t.tag < ?2"
                          " GROUP BY t.tag ORDER BY t.tag",
         [T_FOLDER_NOTES] = "SELECT " LISTED_COLS " FROM listing l WHERE l.listed = 1"
