@@ -61,7 +61,7 @@ static const char *const sitedb_sql[T_COUNT] = {
                        " WHERE l.listed = 1 AND " TAG_OR_UNDER " LIMIT 1",
         [T_ANY_TAG] = "SELECT 1 FROM tags t JOIN listing l ON l.path = t.path"
                       " WHERE l.listed = 1 LIMIT 1",
-        [T_FOLDER_LIVE] = "SELECT 1 FROM listing WHERE listed = 1 AND path >= ?1 AND path < ?2"
+        [T_FOLDER_LIVE] = "SELECT 1 FROM listing WHERE +listed = 1 AND path >= ?1 AND path < ?2"
                           " LIMIT 1",
         [T_TAG_NOTES] = "SELECT DISTINCT " LISTED_COLS " FROM tags t CROSS JOIN listing l"
                         " ON l.path = t.path WHERE l.listed = 1 AND " TAG_OR_UNDER
@@ -70,7 +70,9 @@ static const char *const sitedb_sql[T_COUNT] = {
                          " ON l.path = t.path"
                          " WHERE l.listed = 1 AND t.tag >= ?1 AND t.tag < ?2"
                          " GROUP BY t.tag ORDER BY t.tag",
-        [T_FOLDER_NOTES] = "SELECT " LISTED_COLS " FROM listing l WHERE l.listed = 1"
+        /* "+l.listed": walk the primary key in path order (no sort of the folder's notes)
+         * rather than the listed/ts index. */
+        [T_FOLDER_NOTES] = "SELECT " LISTED_COLS " FROM listing l WHERE +l.listed = 1"
                            " AND l.path >= ?1 AND l.path < ?2 ORDER BY l.path",
         [T_RECENT] = "SELECT " LISTED_COLS " FROM listing l WHERE l.listed = 1"
                      " ORDER BY l.ts DESC, l.path LIMIT ?1",
