@@ -6,6 +6,7 @@
  * to the migration list, never by editing an applied step.
  */
 #include "ingestd/source.h"
+#include "ingestd/source_stmt.h"
 #include "ingestd/walckpt.h"
 
 #include <inttypes.h>
@@ -259,10 +260,7 @@ source_err(struct source *s, int rc, const char *what)
 static sqlite3_stmt *
 stmt(struct source *s, enum source_stmt id)
 {
-	sqlite3_stmt *st = s->st[id];
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
+	return source_stmt_fresh(s->st[id]);
 }
 
 static void
@@ -285,12 +283,69 @@ col_text(sqlite3_stmt *st, int i)
 static int
 exec_stmt(struct source *s, enum source_stmt id, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		return source_err(s, rc, source_sql[id]);
+	return source_stmt_exec(s, st, source_sql[id]);
+}
+
+/* --- statements of sitedb.c and viewdb.c (source_stmt.h) ----------------------------------- */
+
+int
+source_stmts_prepare(struct source *s, const char *const *sql, sqlite3_stmt **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i],
+		                            NULL);
+		if (rc != SQLITE_OK) {
+			return source_err(s, rc, sql[i]);
+		}
 	}
 	return 0;
+}
+
+void
+source_stmts_finalize(sqlite3_stmt **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_finalize(st[i]);
+	}
+}
+
+sqlite3_stmt *
+source_stmt_fresh(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+void
+source_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v);
+}
+
+const char *
+source_col_text(sqlite3_stmt *st, int i)
+{
+	return col_text(st, i);
+}
+
+int
+source_stmt_exec(struct source *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : source_err(s, rc, what);
+}
+
+int
+source_stmt_row(struct source *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		return 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ERR_NOTFOUND : source_err(s, rc, what);
 }
 
 static int
@@ -388,13 +443,9 @@ source_open(struct source **out, const char *path)
 	if (rc) {
 		goto fail;
 	}
-	for (int i = 0; i < S_COUNT; i++) {
-		int prc = sqlite3_prepare_v3(s->db, source_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-		                             &s->st[i], NULL);
-		if (prc != SQLITE_OK) {
-			rc = source_err(s, prc, source_sql[i]);
-			goto fail;
-		}
+	rc = source_stmts_prepare(s, source_sql, s->st, S_COUNT);
+	if (rc) {
+		goto fail;
 	}
 	walckpt_start(&s->ckpt, s->db); /* on failure SQLite keeps checkpointing in commits */
 	*out = s;
@@ -411,9 +462,7 @@ source_close(struct source *s)
 		return;
 	}
 	walckpt_stop(s->ckpt);
-	for (int i = 0; i < S_COUNT; i++) {
-		sqlite3_finalize(s->st[i]);
-	}
+	source_stmts_finalize(s->st, S_COUNT);
 	sqlite3_close(s->db);
 	free(s);
 }
