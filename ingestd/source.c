@@ -286,6 +286,30 @@ exec_stmt(struct source *s, enum source_stmt id, sqlite3_stmt *st)
 	return source_stmt_exec(s, st, source_sql[id]);
 }
 
+/*
+ * Calls fn with column 0 of each row of statement id (?1 = key) until it returns non-zero,
+ * which is returned; what names the statement in errors.
+ */
+static int
+strs_walk(struct source *s, enum source_stmt id, const char *key, const char *what,
+          source_str_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, id);
+	bind_text(st, 1, key);
+	int rc, urc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		urc = fn(arg, col_text(st, 0));
+		if (urc) {
+			break;
+		}
+	}
+	if (!urc && rc != SQLITE_DONE) {
+		urc = source_err(s, rc, what);
+	}
+	sqlite3_reset(st);
+	return urc;
+}
+
 /* --- statements of sitedb.c and viewdb.c (source_stmt.h) ----------------------------------- */
 
 int
@@ -802,20 +826,7 @@ source_links_named(struct source *s, const char *name, source_link_fn *fn, void 
 int
 source_links_to(struct source *s, const char *path, source_str_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = stmt(s, S_LINKS_TO);
-	bind_text(st, 1, path);
-	int rc, urc = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		urc = fn(arg, col_text(st, 0));
-		if (urc) {
-			break;
-		}
-	}
-	if (!urc && rc != SQLITE_DONE) {
-		urc = source_err(s, rc, "links_to");
-	}
-	sqlite3_reset(st);
-	return urc;
+	return strs_walk(s, S_LINKS_TO, path, "links_to", fn, arg);
 }
 
 int
@@ -1096,20 +1107,7 @@ source_hist_add(struct source *s, const char *url, const char *path)
 int
 source_hist_of_path(struct source *s, const char *path, source_str_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = stmt(s, S_HIST_OF_PATH);
-	bind_text(st, 1, path);
-	int rc, urc = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		urc = fn(arg, col_text(st, 0));
-		if (urc) {
-			break;
-		}
-	}
-	if (!urc && rc != SQLITE_DONE) {
-		urc = source_err(s, rc, "hist_of_path");
-	}
-	sqlite3_reset(st);
-	return urc;
+	return strs_walk(s, S_HIST_OF_PATH, path, "hist_of_path", fn, arg);
 }
 
 int
@@ -1300,20 +1298,7 @@ source_note_body_fini(struct source_note_body *b)
 int
 source_embedders(struct source *s, const char *path, source_str_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = stmt(s, S_EMBEDDERS);
-	bind_text(st, 1, path);
-	int rc, urc = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		urc = fn(arg, col_text(st, 0));
-		if (urc) {
-			break;
-		}
-	}
-	if (!urc && rc != SQLITE_DONE) {
-		urc = source_err(s, rc, "embedders");
-	}
-	sqlite3_reset(st);
-	return urc;
+	return strs_walk(s, S_EMBEDDERS, path, "embedders", fn, arg);
 }
 
 /* One row whose stored key is to be computed again. */
