@@ -205,7 +205,7 @@ $(BENCH_SO): tools/bench/malloc_count.c $(FLAGS_STAMP)
 # Every header compiles on its own.
 # X-macro tables (*_fields.h) are fragments, not headers, and are left out.
 HEADERS := $(filter-out %_fields.h,$(wildcard shared/*.h renderer/*.h ingestd/*.h frontd/*.h \
-	tools/folio/*.h tests/*.h))
+	tools/folio/*.h tests/*.h tests/unit/*/*.h tests/fuzz/*.h))
 check-headers:
 	@for h in $(HEADERS); do \
 		printf '#include "%s"\n' $$h | $(CC) $(ALL_CPPFLAGS) -std=c17 $(WARN) -Werror \

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ingestd/source.h"
+#include "ingestd/source_stmt.h"
 #include "ingestd/strset.h"
 #include "shared/buf.h"
 #include "shared/defs.h"
@@ -87,26 +88,7 @@ struct sitedb {
 static sqlite3_stmt *
 stmt(struct sitedb *db, enum sitedb_stmt id)
 {
-	sqlite3_stmt *st = db->st[id];
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
-}
-
-static void
-bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v) {
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(st, i);
-	}
-}
-
-static const char *
-col_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
+	return source_stmt_fresh(db->st[id]);
 }
 
 static char *
@@ -118,10 +100,7 @@ dup_or_null(const char *s)
 static int
 exec_stmt(struct sitedb *db, enum sitedb_stmt id)
 {
-	sqlite3_stmt *st = db->st[id];
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : source_sqlite_err(db->src, rc, sitedb_sql[id]);
+	return source_stmt_exec(db->src, db->st[id], sitedb_sql[id]);
 }
 
 /* Binds the range of keys under prefix ("" for everything) as ?lo and ?lo + 1. */
@@ -154,14 +133,10 @@ sitedb_open(struct sitedb **out, struct source *src)
 	db->src = src;
 	buf_init(&db->lo, 0);
 	buf_init(&db->hi, 0);
-	for (int i = 0; i < T_COUNT; i++) {
-		int rc = sqlite3_prepare_v3(source_db(src), sitedb_sql[i], -1,
-		                            SQLITE_PREPARE_PERSISTENT, &db->st[i], NULL);
-		if (rc != SQLITE_OK) {
-			rc = source_sqlite_err(src, rc, sitedb_sql[i]);
-			sitedb_close(db);
-			return rc;
-		}
+	int rc = source_stmts_prepare(src, sitedb_sql, db->st, T_COUNT);
+	if (rc) {
+		sitedb_close(db);
+		return rc;
 	}
 	*out = db;
 	return 0;
@@ -173,9 +148,7 @@ sitedb_close(struct sitedb *db)
 	if (!db) {
 		return;
 	}
-	for (int i = 0; i < T_COUNT; i++) {
-		sqlite3_finalize(db->st[i]);
-	}
+	source_stmts_finalize(db->st, T_COUNT);
 	buf_fini(&db->lo);
 	buf_fini(&db->hi);
 	free(db);
@@ -196,12 +169,7 @@ sitedb_note_fini(struct sitedb_note_copy *n)
 static int
 step_row(struct sitedb *db, enum sitedb_stmt id)
 {
-	int rc = sqlite3_step(db->st[id]);
-	if (rc == SQLITE_ROW) {
-		return 0;
-	}
-	sqlite3_reset(db->st[id]);
-	return rc == SQLITE_DONE ? ERR_NOTFOUND : source_sqlite_err(db->src, rc, sitedb_sql[id]);
+	return source_stmt_row(db->src, db->st[id], sitedb_sql[id]);
 }
 
 int
@@ -209,16 +177,16 @@ sitedb_listing_get(struct sitedb *db, const char *path, struct sitedb_note_copy 
 {
 	memset(out, 0, sizeof(*out));
 	sqlite3_stmt *st = stmt(db, T_LISTING_GET);
-	bind_text(st, 1, path);
+	source_bind_text(st, 1, path);
 	int rc = step_row(db, T_LISTING_GET);
 	if (rc) {
 		return rc;
 	}
 	out->listed = sqlite3_column_int(st, 0) != 0;
-	out->title = dup_or_null(col_text(st, 1));
-	out->url = dup_or_null(col_text(st, 2));
+	out->title = dup_or_null(source_col_text(st, 1));
+	out->url = dup_or_null(source_col_text(st, 2));
 	out->ts = sqlite3_column_int64(st, 3);
-	out->description = dup_or_null(col_text(st, 4));
+	out->description = dup_or_null(source_col_text(st, 4));
 	out->first = sqlite3_column_int64(st, 5);
 	sqlite3_reset(st);
 	return 0;
@@ -228,12 +196,12 @@ int
 sitedb_listing_put(struct sitedb *db, const struct sitedb_note *n)
 {
 	sqlite3_stmt *st = stmt(db, T_LISTING_PUT);
-	bind_text(st, 1, n->path);
+	source_bind_text(st, 1, n->path);
 	sqlite3_bind_int(st, 2, n->listed);
-	bind_text(st, 3, n->title ? n->title : "");
-	bind_text(st, 4, n->url);
+	source_bind_text(st, 3, n->title ? n->title : "");
+	source_bind_text(st, 4, n->url);
 	sqlite3_bind_int64(st, 5, n->ts);
-	bind_text(st, 6, n->description);
+	source_bind_text(st, 6, n->description);
 	sqlite3_bind_int64(st, 7, n->first);
 	return exec_stmt(db, T_LISTING_PUT);
 }
@@ -241,7 +209,7 @@ sitedb_listing_put(struct sitedb *db, const struct sitedb_note *n)
 int
 sitedb_listing_del(struct sitedb *db, const char *path)
 {
-	bind_text(stmt(db, T_LISTING_DEL), 1, path);
+	source_bind_text(stmt(db, T_LISTING_DEL), 1, path);
 	return exec_stmt(db, T_LISTING_DEL);
 }
 
@@ -250,17 +218,17 @@ sitedb_note_now(struct sitedb *db, const char *path, struct sitedb_note_copy *ou
 {
 	memset(out, 0, sizeof(*out));
 	sqlite3_stmt *st = stmt(db, T_NOTE_NOW);
-	bind_text(st, 1, path);
+	source_bind_text(st, 1, path);
 	int rc = step_row(db, T_NOTE_NOW);
 	if (rc) {
 		return rc;
 	}
-	out->title = dup_or_null(col_text(st, 0));
-	out->url = dup_or_null(col_text(st, 1));
+	out->title = dup_or_null(source_col_text(st, 0));
+	out->url = dup_or_null(source_col_text(st, 1));
 	out->listed = out->url && sqlite3_column_int(st, 2) == 0;
-	out->description = dup_or_null(col_text(st, 3));
-	out->date = dup_or_null(col_text(st, 4));
-	out->tags = dup_or_null(col_text(st, 5));
+	out->description = dup_or_null(source_col_text(st, 3));
+	out->date = dup_or_null(source_col_text(st, 4));
+	out->tags = dup_or_null(source_col_text(st, 5));
 	sqlite3_reset(st);
 	return 0;
 }
@@ -269,10 +237,10 @@ int
 sitedb_tags_of(struct sitedb *db, const char *path, struct strset *out)
 {
 	sqlite3_stmt *st = stmt(db, T_TAGS_OF);
-	bind_text(st, 1, path);
+	source_bind_text(st, 1, path);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		strset_add(out, col_text(st, 0));
+		strset_add(out, source_col_text(st, 0));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : source_sqlite_err(db->src, rc, sitedb_sql[T_TAGS_OF]);
@@ -281,12 +249,12 @@ sitedb_tags_of(struct sitedb *db, const char *path, struct strset *out)
 int
 sitedb_tags_set(struct sitedb *db, const char *path, const struct strset *tags)
 {
-	bind_text(stmt(db, T_TAGS_DEL), 1, path);
+	source_bind_text(stmt(db, T_TAGS_DEL), 1, path);
 	int rc = exec_stmt(db, T_TAGS_DEL);
 	for (size_t i = 0; tags && i < tags->count && !rc; i++) {
 		sqlite3_stmt *st = stmt(db, T_TAG_ADD);
-		bind_text(st, 1, tags->items[i]);
-		bind_text(st, 2, path);
+		source_bind_text(st, 1, tags->items[i]);
+		source_bind_text(st, 2, path);
 		rc = exec_stmt(db, T_TAG_ADD);
 	}
 	return rc;
@@ -308,7 +276,7 @@ int
 sitedb_tag_live(struct sitedb *db, const char *tag, bool *live)
 {
 	sqlite3_stmt *st = stmt(db, T_TAG_LIVE);
-	bind_text(st, 1, tag);
+	source_bind_text(st, 1, tag);
 	int rc = bind_under(db, st, 2, tag);
 	return rc ? rc : exists(db, T_TAG_LIVE, live);
 }
@@ -334,11 +302,11 @@ notes_walk(struct sitedb *db, enum sitedb_stmt id, sitedb_note_fn *fn, void *arg
 	int rc, urc = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sitedb_note n = {
-		        .path = col_text(st, 0),
-		        .title = col_text(st, 1),
-		        .url = col_text(st, 2),
+		        .path = source_col_text(st, 0),
+		        .title = source_col_text(st, 1),
+		        .url = source_col_text(st, 2),
 		        .ts = sqlite3_column_int64(st, 3),
-		        .description = col_text(st, 4),
+		        .description = source_col_text(st, 4),
 		        .first = sqlite3_column_int64(st, 5),
 		        .listed = true,
 		};
@@ -358,7 +326,7 @@ int
 sitedb_tag_notes(struct sitedb *db, const char *tag, sitedb_note_fn *fn, void *arg)
 {
 	sqlite3_stmt *st = stmt(db, T_TAG_NOTES);
-	bind_text(st, 1, tag);
+	source_bind_text(st, 1, tag);
 	int rc = bind_under(db, st, 2, tag);
 	return rc ? rc : notes_walk(db, T_TAG_NOTES, fn, arg);
 }
@@ -373,7 +341,7 @@ sitedb_tags_under(struct sitedb *db, const char *tag, sitedb_tag_fn *fn, void *a
 	}
 	int urc = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		urc = fn(arg, col_text(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
+		urc = fn(arg, source_col_text(st, 0), (uint64_t)sqlite3_column_int64(st, 1));
 		if (urc) {
 			break;
 		}

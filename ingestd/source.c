@@ -6,6 +6,7 @@
  * to the migration list, never by editing an applied step.
  */
 #include "ingestd/source.h"
+#include "ingestd/source_stmt.h"
 #include "ingestd/walckpt.h"
 
 #include <inttypes.h>
@@ -259,10 +260,7 @@ source_err(struct source *s, int rc, const char *what)
 static sqlite3_stmt *
 stmt(struct source *s, enum source_stmt id)
 {
-	sqlite3_stmt *st = s->st[id];
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
+	return source_stmt_fresh(s->st[id]);
 }
 
 static void
@@ -285,12 +283,93 @@ col_text(sqlite3_stmt *st, int i)
 static int
 exec_stmt(struct source *s, enum source_stmt id, sqlite3_stmt *st)
 {
-	int rc = sqlite3_step(st);
+	return source_stmt_exec(s, st, source_sql[id]);
+}
+
+/*
+ * Calls fn with column 0 of each row of statement id (?1 = key) until it returns non-zero,
+ * which is returned; what names the statement in errors.
+ */
+static int
+strs_walk(struct source *s, enum source_stmt id, const char *key, const char *what,
+          source_str_fn *fn, void *arg)
+{
+	sqlite3_stmt *st = stmt(s, id);
+	bind_text(st, 1, key);
+	int rc, urc = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		urc = fn(arg, col_text(st, 0));
+		if (urc) {
+			break;
+		}
+	}
+	if (!urc && rc != SQLITE_DONE) {
+		urc = source_err(s, rc, what);
+	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		return source_err(s, rc, source_sql[id]);
+	return urc;
+}
+
+/* --- statements of sitedb.c and viewdb.c (source_stmt.h) ----------------------------------- */
+
+int
+source_stmts_prepare(struct source *s, const char *const *sql, sqlite3_stmt **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = sqlite3_prepare_v3(s->db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st[i],
+		                            NULL);
+		if (rc != SQLITE_OK) {
+			return source_err(s, rc, sql[i]);
+		}
 	}
 	return 0;
+}
+
+void
+source_stmts_finalize(sqlite3_stmt **st, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_finalize(st[i]);
+	}
+}
+
+sqlite3_stmt *
+source_stmt_fresh(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return st;
+}
+
+void
+source_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	bind_text(st, i, v);
+}
+
+const char *
+source_col_text(sqlite3_stmt *st, int i)
+{
+	return col_text(st, i);
+}
+
+int
+source_stmt_exec(struct source *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : source_err(s, rc, what);
+}
+
+int
+source_stmt_row(struct source *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		return 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? ERR_NOTFOUND : source_err(s, rc, what);
 }
 
 static int
@@ -388,13 +467,9 @@ source_open(struct source **out, const char *path)
 	if (rc) {
 		goto fail;
 	}
-	for (int i = 0; i < S_COUNT; i++) {
-		int prc = sqlite3_prepare_v3(s->db, source_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-		                             &s->st[i], NULL);
-		if (prc != SQLITE_OK) {
-			rc = source_err(s, prc, source_sql[i]);
-			goto fail;
-		}
+	rc = source_stmts_prepare(s, source_sql, s->st, S_COUNT);
+	if (rc) {
+		goto fail;
 	}
 	walckpt_start(&s->ckpt, s->db); /* on failure SQLite keeps checkpointing in commits */
 	*out = s;
@@ -411,9 +486,7 @@ source_close(struct source *s)
 		return;
 	}
 	walckpt_stop(s->ckpt);
-	for (int i = 0; i < S_COUNT; i++) {
-		sqlite3_finalize(s->st[i]);
-	}
+	source_stmts_finalize(s->st, S_COUNT);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -753,20 +826,7 @@ source_links_named(struct source *s, const char *name, source_link_fn *fn, void 
 int
 source_links_to(struct source *s, const char *path, source_str_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = stmt(s, S_LINKS_TO);
-	bind_text(st, 1, path);
-	int rc, urc = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		urc = fn(arg, col_text(st, 0));
-		if (urc) {
-			break;
-		}
-	}
-	if (!urc && rc != SQLITE_DONE) {
-		urc = source_err(s, rc, "links_to");
-	}
-	sqlite3_reset(st);
-	return urc;
+	return strs_walk(s, S_LINKS_TO, path, "links_to", fn, arg);
 }
 
 int
@@ -1047,20 +1107,7 @@ source_hist_add(struct source *s, const char *url, const char *path)
 int
 source_hist_of_path(struct source *s, const char *path, source_str_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = stmt(s, S_HIST_OF_PATH);
-	bind_text(st, 1, path);
-	int rc, urc = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		urc = fn(arg, col_text(st, 0));
-		if (urc) {
-			break;
-		}
-	}
-	if (!urc && rc != SQLITE_DONE) {
-		urc = source_err(s, rc, "hist_of_path");
-	}
-	sqlite3_reset(st);
-	return urc;
+	return strs_walk(s, S_HIST_OF_PATH, path, "hist_of_path", fn, arg);
 }
 
 int
@@ -1251,20 +1298,7 @@ source_note_body_fini(struct source_note_body *b)
 int
 source_embedders(struct source *s, const char *path, source_str_fn *fn, void *arg)
 {
-	sqlite3_stmt *st = stmt(s, S_EMBEDDERS);
-	bind_text(st, 1, path);
-	int rc, urc = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		urc = fn(arg, col_text(st, 0));
-		if (urc) {
-			break;
-		}
-	}
-	if (!urc && rc != SQLITE_DONE) {
-		urc = source_err(s, rc, "embedders");
-	}
-	sqlite3_reset(st);
-	return urc;
+	return strs_walk(s, S_EMBEDDERS, path, "embedders", fn, arg);
 }
 
 /* One row whose stored key is to be computed again. */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "ingestd/source.h"
+#include "ingestd/source_stmt.h"
 #include "shared/defs.h"
 #include "shared/err.h"
 
@@ -53,20 +54,14 @@ struct viewdb {
 static sqlite3_stmt *
 stmt(struct viewdb *db, enum viewdb_stmt id)
 {
-	sqlite3_stmt *st = db->st[id];
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return st;
+	return source_stmt_fresh(db->st[id]);
 }
 
 /* Steps a statement that returns no rows, then resets it. */
 static int
 exec_stmt(struct viewdb *db, enum viewdb_stmt id)
 {
-	sqlite3_stmt *st = db->st[id];
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : source_sqlite_err(db->src, rc, viewdb_sql[id]);
+	return source_stmt_exec(db->src, db->st[id], viewdb_sql[id]);
 }
 
 int
@@ -76,14 +71,10 @@ viewdb_open(struct viewdb **out, struct source *src)
 	struct viewdb *db = xcalloc(1, sizeof(*db));
 	db->src = src;
 	db->db = source_db(src);
-	for (int i = 0; i < V_COUNT; i++) {
-		int rc = sqlite3_prepare_v3(db->db, viewdb_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-		                            &db->st[i], NULL);
-		if (rc != SQLITE_OK) {
-			rc = source_sqlite_err(src, rc, viewdb_sql[i]);
-			viewdb_close(db);
-			return rc;
-		}
+	int rc = source_stmts_prepare(src, viewdb_sql, db->st, V_COUNT);
+	if (rc) {
+		viewdb_close(db);
+		return rc;
 	}
 	*out = db;
 	return 0;
@@ -98,9 +89,7 @@ viewdb_close(struct viewdb *db)
 	if (db->in_txn) {
 		viewdb_abort(db);
 	}
-	for (int i = 0; i < V_COUNT; i++) {
-		sqlite3_finalize(db->st[i]);
-	}
+	source_stmts_finalize(db->st, V_COUNT);
 	free(db);
 }
 

@@ -55,6 +55,26 @@ comment_fence(const uint8_t *s, size_t n, size_t i, uint8_t *ch, size_t min, boo
 	return fence_at(s, n, i, ch, min, closing);
 }
 
+bool
+comment_in_fence(struct comment_fences *f, const uint8_t *s, size_t n, size_t i)
+{
+	uint8_t ch = f->ch;
+	size_t len = fence_at(s, n, i, &ch, f->len, f->len > 0);
+	if (!len && !f->len)
+		return false;
+	if (f->len)
+		f->len = len ? 0 : f->len;
+	else
+		f->len = len, f->ch = ch;
+	return true;
+}
+
+size_t
+comment_line_end(const uint8_t *s, size_t n, size_t i)
+{
+	return line_end(s, n, i);
+}
+
 /* End of the code span opened by the run of `run` backticks at i, or 0 if it never closes. */
 static size_t
 code_span_end(const uint8_t *s, size_t n, size_t i, size_t run)
@@ -90,19 +110,12 @@ comment_strip(uint8_t *s, size_t n)
 	// still as it was.
 	size_t w = 0, i = 0;
 	bool line_start = true;
-	uint8_t fch = 0;
-	size_t flen = 0; // open fence's marker length, 0 outside fences
+	struct comment_fences fences = {0};
 	while (i < n) {
 		size_t keep = i; // s[i..keep) is copied as is
 		if (line_start) {
 			line_start = false;
-			uint8_t ch = fch;
-			size_t len = fence_at(s, n, i, &ch, flen, flen > 0);
-			if (len || flen) { // a fence line, or a line inside a fenced block
-				if (flen)
-					flen = len ? 0 : flen;
-				else
-					flen = len, fch = ch;
+			if (comment_in_fence(&fences, s, n, i)) {
 				keep = line_end(s, n, i) + 1;
 				line_start = true;
 			}

@@ -58,13 +58,6 @@ grow(void **v, size_t n, size_t *cap, size_t sz)
 	return 0;
 }
 
-static size_t
-line_end(const uint8_t *s, size_t n, size_t i)
-{
-	const uint8_t *nl = memchr(s + i, '\n', n - i);
-	return nl ? (size_t)(nl - s) : n;
-}
-
 static bool
 blank_line(const uint8_t *s, size_t i, size_t end)
 {
@@ -190,19 +183,19 @@ def_body(struct footnotes *f, const uint8_t *s, size_t n, size_t c, size_t end)
 	size_t i = end < n ? end + 1 : n;
 	bool prev_blank = blank_line(s, c, end);
 	while (i < n) {
-		size_t e = line_end(s, n, i);
+		size_t e = comment_line_end(s, n, i);
 		if (blank_line(s, i, e)) {
 			// Blank lines belong to the body only if an indented line follows them.
 			size_t j = i;
 			while (j < n) {
-				size_t je = line_end(s, n, j);
+				size_t je = comment_line_end(s, n, j);
 				if (!blank_line(s, j, je))
 					break;
 				j = je < n ? je + 1 : n;
 			}
-			if (j >= n || indent(s, j, line_end(s, n, j)) < 4)
+			if (j >= n || indent(s, j, comment_line_end(s, n, j)) < 4)
 				return i;
-			for (; i < j; i = line_end(s, n, i) + 1)
+			for (; i < j; i = comment_line_end(s, n, i) + 1)
 				buf_putc(&f->bodies, '\n');
 			prev_blank = true;
 			continue;
@@ -275,27 +268,21 @@ add_footnote(struct footnotes *f)
 size_t
 footnote_defs(struct footnotes *f, uint8_t *s, size_t n, int *err)
 {
-	size_t w = 0, i = 0, flen = 0;
-	uint8_t fch = 0;
+	size_t w = 0, i = 0;
+	struct comment_fences fences = {0};
 	bool any = false;
 	// A first pass that only looks: most notes have no definitions and are left as they are.
-	for (size_t j = 0; j < n && !any; j = line_end(s, n, j) + 1) {
+	for (size_t j = 0; j < n && !any; j = comment_line_end(s, n, j) + 1) {
 		size_t c;
-		any = def_at(s, j, line_end(s, n, j), &c) != 0;
+		any = def_at(s, j, comment_line_end(s, n, j), &c) != 0;
 	}
 	if (!any)
 		return n;
 	while (i < n) {
-		size_t end = line_end(s, n, i), next = end < n ? end + 1 : n, c;
-		uint8_t ch = fch;
-		size_t fence = comment_fence(s, n, i, &ch, flen, flen > 0);
+		size_t end = comment_line_end(s, n, i), next = end < n ? end + 1 : n, c;
 		size_t llen;
-		if (flen || fence) {
-			if (flen)
-				flen = fence ? 0 : flen;
-			else
-				flen = fence, fch = ch;
-		} else if ((llen = def_at(s, i, end, &c))) {
+		// Fenced code is copied as it is.
+		if (!comment_in_fence(&fences, s, n, i) && (llen = def_at(s, i, end, &c))) {
 			struct footnote *d = add_footnote(f);
 			if (!d) {
 				*err = ERR_NOMEM;
@@ -460,20 +447,11 @@ footnote_mark(struct footnotes *f, uint8_t *s, size_t n, unsigned depth, struct 
 	if (!memchr(s, '^', n))
 		return 0;
 	struct mark_scan m = {0};
-	size_t flen = 0;
-	uint8_t fch = 0;
+	struct comment_fences fences = {0};
 	for (size_t i = 0; i < n;) {
-		size_t end = line_end(s, n, i);
-		uint8_t ch = fch;
-		size_t fence = comment_fence(s, n, i, &ch, flen, flen > 0);
-		if (flen || fence) {
-			if (flen)
-				flen = fence ? 0 : flen;
-			else
-				flen = fence, fch = ch;
-		} else {
+		size_t end = comment_line_end(s, n, i);
+		if (!comment_in_fence(&fences, s, n, i))
 			mark_line(f, &m, s, i, end);
-		}
 		i = end + 1;
 	}
 	// Outermost inline footnotes only: the inner ones are found when their body is marked.

@@ -9,13 +9,6 @@
 
 #include "renderer/comment.h"
 
-static size_t
-line_end(const uint8_t *s, size_t n, size_t i)
-{
-	const uint8_t *nl = memchr(s + i, '\n', n - i);
-	return nl ? (size_t)(nl - s) : n;
-}
-
 /* If the line at i..end is a "$$" delimiter, the length of its container prefix; else -1. */
 static long
 delim(const uint8_t *s, size_t i, size_t end)
@@ -35,20 +28,10 @@ delim(const uint8_t *s, size_t i, size_t end)
 static size_t
 next_delim(const uint8_t *s, size_t n, size_t i)
 {
-	size_t flen = 0;
-	uint8_t fch = 0;
-	for (; i < n; i = line_end(s, n, i) + 1) {
-		size_t end = line_end(s, n, i);
-		uint8_t ch = fch;
-		size_t fence = comment_fence(s, n, i, &ch, flen, flen > 0);
-		if (flen || fence) {
-			if (flen)
-				flen = fence ? 0 : flen;
-			else
-				flen = fence, fch = ch;
-			continue;
-		}
-		if (delim(s, i, end) >= 0)
+	struct comment_fences fences = {0};
+	for (; i < n; i = comment_line_end(s, n, i) + 1) {
+		if (!comment_in_fence(&fences, s, n, i) &&
+		    delim(s, i, comment_line_end(s, n, i)) >= 0)
 			return i;
 	}
 	return n;
@@ -65,11 +48,11 @@ math_blocks(const uint8_t *s, size_t n, struct buf *out)
 	size_t done = 0; // s[0..done) is in out
 	bool any = false;
 	while (open < n) {
-		size_t open_end = line_end(s, n, open);
+		size_t open_end = comment_line_end(s, n, open);
 		size_t close = next_delim(s, n, open_end < n ? open_end + 1 : n);
 		if (close >= n)
 			break; // unclosed: it and everything after stay as they are
-		size_t close_end = line_end(s, n, close);
+		size_t close_end = comment_line_end(s, n, close);
 		long op = delim(s, open, open_end), cp = delim(s, close, close_end);
 		buf_put(out, s + done, open - done);
 		buf_put(out, s + open, (size_t)op);

@@ -121,6 +121,19 @@ lower_cp(uint32_t cp)
 	return cp;
 }
 
+/* Appends one code point (its n bytes at p), lowercased as lower_cp does and ASCII does. */
+static void
+put_lower(struct buf *out, const uint8_t *p, size_t n, uint32_t cp)
+{
+	uint32_t lc = n > 1 ? lower_cp(cp) : cp;
+	if (cp >= 'A' && cp <= 'Z')
+		buf_putc(out, (char)(cp + 32));
+	else if (lc != cp)
+		html_put_utf8(out, lc);
+	else
+		buf_put(out, p, n);
+}
+
 /*
  * The slug of one segment, appended to out without the "-" fallback. Returns the number of
  * bytes appended.
@@ -148,13 +161,7 @@ slug_append_plain(struct slice name, struct buf *out)
 			if (sep)
 				buf_putc(out, '-');
 			sep = false;
-			uint32_t lc = n > 1 ? lower_cp(cp) : cp;
-			if (cp >= 'A' && cp <= 'Z')
-				buf_putc(out, (char)(cp + 32));
-			else if (lc != cp)
-				html_put_utf8(out, lc);
-			else
-				buf_put(out, name.ptr + i, n);
+			put_lower(out, name.ptr + i, n, cp);
 		}
 		i += n;
 	}
@@ -281,13 +288,7 @@ slug_tag(struct slice tag, struct buf *out)
 			if (slash)
 				buf_putc(out, '/');
 			slash = false;
-			uint32_t lc = n > 1 ? lower_cp(cp) : cp;
-			if (cp >= 'A' && cp <= 'Z')
-				buf_putc(out, (char)(cp + 32));
-			else if (lc != cp)
-				html_put_utf8(out, lc);
-			else
-				buf_put(out, tag.ptr + i, n);
+			put_lower(out, tag.ptr + i, n, cp);
 		}
 		i += n;
 	}

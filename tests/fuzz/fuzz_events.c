@@ -15,14 +15,7 @@
 #include "shared/buf.h"
 #include "shared/err.h"
 #include "shared/events.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(c)            \
-	do {                     \
-		if (!(c))        \
-			abort(); \
-	} while (0)
+#include "tests/fuzz/fuzz.h"
 
 struct fuzz_ctx {
 	const uint8_t *buf;

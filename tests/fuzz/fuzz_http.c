@@ -15,14 +15,7 @@
 
 #include "shared/err.h"
 #include "shared/http.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(c)            \
-	do {                     \
-		if (!(c))        \
-			abort(); \
-	} while (0)
+#include "tests/fuzz/fuzz.h"
 
 /* An exact-size heap copy, so the sanitizer flags any read past its end. */
 static uint8_t *

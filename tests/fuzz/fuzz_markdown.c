@@ -16,14 +16,7 @@
 #include "renderer/render.h"
 #include "shared/buf.h"
 #include "shared/err.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_CHECK(c)            \
-	do {                     \
-		if (!(c))        \
-			abort(); \
-	} while (0)
+#include "tests/fuzz/fuzz.h"
 
 static int
 resolve(void *arg, const struct render_link *l, struct buf *url)

@@ -19,62 +19,15 @@
 #include "shared/store.h"
 #include "tests/harness.h"
 
-struct env {
-	char dir[64];
-	struct config cfg;
-	struct ingest *in;
-	struct check_report rep;
-	json_t *json; /* the last check's reply */
-};
+/* The last check's counts; its reply goes to e->json, like a push's. */
+#define INGEST_ENV_FIELDS struct check_report rep;
+#include "tests/unit/ingestd/ingest_env.h"
 
 static void
 env_init(struct env *e)
 {
-	memset(e, 0, sizeof(*e));
-	snprintf(e->dir, sizeof(e->dir), "/tmp/folio-check-XXXXXX");
-	if (!mkdtemp(e->dir)) {
-		perror("mkdtemp");
-		abort();
-	}
-	config_init(&e->cfg);
-	char err[256];
-	config_set(&e->cfg, "data_dir", e->dir, err, sizeof(err));
-	config_set(&e->cfg, "map_size", "1M", err, sizeof(err));
-	CHECK_INT_EQ(ingest_open(&e->in, &e->cfg, NULL), 0);
-}
-
-static void
-env_fini(struct env *e)
-{
-	ingest_close(e->in);
-	json_decref(e->json);
-	config_fini(&e->cfg);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "could not remove %s\n", e->dir);
-	}
-}
-
-/* Pushes "path", "content" pairs; returns ingest_push's result. */
-static int
-push(struct env *e, ...)
-{
-	struct push_file ups[16];
-	struct push p = {.upserts = ups};
-	va_list ap;
-	va_start(ap, e);
-	const char *path;
-	while ((path = va_arg(ap, const char *)) != NULL) {
-		const char *content = va_arg(ap, const char *);
-		ups[p.nupserts++] = (struct push_file){(char *)(uintptr_t)path, slice_str(content)};
-	}
-	va_end(ap);
-	struct buf reply;
-	buf_init(&reply, 0);
-	int rc = ingest_push(e->in, &p, &reply, NULL);
-	buf_fini(&reply);
-	return rc;
+	env_prepare(e, "check");
+	env_open(e);
 }
 
 /* Runs a check; the reply is parsed into e->json and the counts into e->rep. */

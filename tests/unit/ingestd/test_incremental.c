@@ -23,67 +23,13 @@
 #include "shared/pushmsg.h"
 #include "shared/store.h"
 #include "tests/harness.h"
-
-struct env {
-	char dir[64];
-	struct config cfg;
-	struct ingest *in;
-	struct buf reply;
-	struct ingest_result res;
-};
+#include "tests/unit/ingestd/ingest_env.h"
 
 static void
 env_init(struct env *e)
 {
-	memset(e, 0, sizeof(*e));
-	snprintf(e->dir, sizeof(e->dir), "/tmp/folio-incr-XXXXXX");
-	if (!mkdtemp(e->dir)) {
-		perror("mkdtemp");
-		abort();
-	}
-	config_init(&e->cfg);
-	char err[256];
-	config_set(&e->cfg, "data_dir", e->dir, err, sizeof(err));
-	config_set(&e->cfg, "map_size", "1M", err, sizeof(err));
-	buf_init(&e->reply, 0);
-	CHECK_INT_EQ(ingest_open(&e->in, &e->cfg, NULL), 0);
-}
-
-static void
-env_fini(struct env *e)
-{
-	ingest_close(e->in);
-	buf_fini(&e->reply);
-	config_fini(&e->cfg);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "could not remove %s\n", e->dir);
-	}
-}
-
-/* Pushes "path", "content" pairs (content NULL: delete path); returns ingest_push's result. */
-static int
-push(struct env *e, ...)
-{
-	struct push_file ups[32];
-	char *dels[32];
-	struct push p = {.upserts = ups, .deletes = dels};
-	va_list ap;
-	va_start(ap, e);
-	const char *path;
-	while ((path = va_arg(ap, const char *)) != NULL) {
-		const char *content = va_arg(ap, const char *);
-		if (content) {
-			ups[p.nupserts++] =
-			        (struct push_file){(char *)(uintptr_t)path, slice_str(content)};
-		} else {
-			dels[p.ndeletes++] = (char *)(uintptr_t)path;
-		}
-	}
-	va_end(ap);
-	buf_reset(&e->reply);
-	return ingest_push(e->in, &p, &e->reply, &e->res);
+	env_prepare(e, "incr");
+	env_open(e);
 }
 
 static int
@@ -132,23 +78,6 @@ rendered(struct env *e)
 		if (strcmp(got_, (want)) != 0)                                     \
 			CHECK_FAIL_("rendered \"%s\", want \"%s\"", got_, (want)); \
 	} while (0)
-
-/* True if the identity body of the page at url contains text. */
-static bool
-body_has(struct env *e, const char *url, const char *text)
-{
-	struct store *s = ingest_store(e->in);
-	struct slice rec;
-	struct page_view v;
-	bool found = false;
-	if (store_read_begin(s) == 0 && store_get(s, slice_str(url), &rec) == 0 &&
-	    page_decode(rec, &v) == 0) {
-		struct slice b = v.sec[PAGE_SEC_BODY_IDENT];
-		found = memmem(b.ptr, b.len, text, strlen(text)) != NULL;
-	}
-	store_read_end(s);
-	return found;
-}
 
 /* The vault every test starts from. */
 static void
@@ -369,12 +298,9 @@ t_unicode_names(void)
 static int
 body_count(struct env *e, const char *url, const char *text)
 {
-	struct store *s = ingest_store(e->in);
-	struct slice rec;
 	struct page_view v;
 	int n = 0;
-	if (store_read_begin(s) == 0 && store_get(s, slice_str(url), &rec) == 0 &&
-	    page_decode(rec, &v) == 0) {
+	if (page_get(e, url, &v)) {
 		struct slice b = v.sec[PAGE_SEC_BODY_IDENT];
 		const uint8_t *p = b.ptr, *end = b.ptr + b.len;
 		size_t tl = strlen(text);
@@ -382,8 +308,8 @@ body_count(struct env *e, const char *url, const char *text)
 			n++;
 			p += tl;
 		}
+		page_end(e);
 	}
-	store_read_end(s);
 	return n;
 }
 

@@ -19,51 +19,11 @@
 #include "shared/store.h"
 #include "tests/harness.h"
 
-struct env {
-	char dir[64];
-	struct config cfg;
-	struct ingest *in;
-	struct buf reply;
-	struct ingest_result res;
-	struct strset before; /* keys in the store before the last push */
+/* What the last push changed in the store, as record_changes() sets it. */
+#define INGEST_ENV_FIELDS                                                  \
+	struct strset before; /* keys in the store before the last push */ \
 	char changes[2048];   /* "W: written keys D: deleted keys", each sorted */
-};
-
-static void
-env_init(struct env *e, const char *base_url)
-{
-	memset(e, 0, sizeof(*e));
-	snprintf(e->dir, sizeof(e->dir), "/tmp/folio-site-XXXXXX");
-	if (!mkdtemp(e->dir)) {
-		perror("mkdtemp");
-		abort();
-	}
-	config_init(&e->cfg);
-	char err[256];
-	config_set(&e->cfg, "data_dir", e->dir, err, sizeof(err));
-	config_set(&e->cfg, "map_size", "1M", err, sizeof(err));
-	config_set(&e->cfg, "site_title", "Site & <Co>", err, sizeof(err));
-	if (base_url) {
-		config_set(&e->cfg, "base_url", base_url, err, sizeof(err));
-	}
-	buf_init(&e->reply, 0);
-	strset_init(&e->before);
-	CHECK_INT_EQ(ingest_open(&e->in, &e->cfg, NULL), 0);
-}
-
-static void
-env_fini(struct env *e)
-{
-	ingest_close(e->in);
-	buf_fini(&e->reply);
-	config_fini(&e->cfg);
-	strset_fini(&e->before);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "could not remove %s\n", e->dir);
-	}
-}
+#include "tests/unit/ingestd/ingest_env.h"
 
 struct walk {
 	struct strset *keys;
@@ -118,39 +78,24 @@ put_sorted(char *out, size_t cap, const struct strset *s)
 }
 
 /*
- * Pushes "path", "content" pairs (content NULL: delete path), then sets e->changes to the
- * keys the push wrote and deleted, skipping the theme's files.
+ * Around each push(): sets e->changes to the keys the push wrote and deleted, skipping
+ * the theme's files.
  */
-static int
-push(struct env *e, ...)
+static void
+record_changes(struct env *e, bool after)
 {
-	struct push_file ups[32];
-	char *dels[32];
-	struct push p = {.upserts = ups, .deletes = dels};
-	va_list ap;
-	va_start(ap, e);
-	const char *path;
-	while ((path = va_arg(ap, const char *)) != NULL) {
-		const char *content = va_arg(ap, const char *);
-		if (content) {
-			ups[p.nupserts++] =
-			        (struct push_file){(char *)(uintptr_t)path, slice_str(content)};
-		} else {
-			dels[p.ndeletes++] = (char *)(uintptr_t)path;
-		}
+	if (!after) {
+		strset_init(&e->before);
+		store_keys(e, &e->before, NULL);
+		return;
 	}
-	va_end(ap);
-	strset_clear(&e->before);
-	store_keys(e, &e->before, NULL);
-	buf_reset(&e->reply);
-	int rc = ingest_push(e->in, &p, &e->reply, &e->res);
-	struct strset after, written, deleted;
-	strset_init(&after);
+	struct strset after_push, written, deleted;
+	strset_init(&after_push);
 	strset_init(&written);
 	strset_init(&deleted);
-	store_keys(e, &after, &written);
+	store_keys(e, &after_push, &written);
 	for (size_t i = 0; i < e->before.count; i++) {
-		if (!strset_has(&after, e->before.items[i])) {
+		if (!strset_has(&after_push, e->before.items[i])) {
 			strset_add(&deleted, e->before.items[i]);
 		}
 	}
@@ -159,22 +104,31 @@ push(struct env *e, ...)
 	size_t n = strlen(e->changes);
 	snprintf(e->changes + n, sizeof(e->changes) - n, " D:");
 	put_sorted(e->changes, sizeof(e->changes), &deleted);
-	strset_fini(&after);
+	strset_fini(&after_push);
 	strset_fini(&written);
 	strset_fini(&deleted);
-	return rc;
+	strset_fini(&e->before);
+}
+
+static void
+env_init(struct env *e, const char *base_url)
+{
+	env_prepare(e, "site");
+	env_set(e, "site_title", "Site & <Co>");
+	if (base_url) {
+		env_set(e, "base_url", base_url);
+	}
+	e->around_push = record_changes;
+	env_open(e);
 }
 
 /* The identity body of the record at url (heap, NUL-terminated) and its content type. */
 static char *
 body_of(struct env *e, const char *url, int *status, char *ctype, size_t cap)
 {
-	struct store *s = ingest_store(e->in);
-	struct slice rec;
 	struct page_view v;
 	char *out = NULL;
-	if (store_read_begin(s) == 0 && store_get(s, slice_str(url), &rec) == 0 &&
-	    page_decode(rec, &v) == 0) {
+	if (page_get(e, url, &v)) {
 		struct slice b = v.sec[PAGE_SEC_BODY_IDENT];
 		out = calloc(1, b.len + 1);
 		memcpy(out, b.ptr, b.len);
@@ -187,8 +141,8 @@ body_of(struct env *e, const char *url, int *status, char *ctype, size_t cap)
 			        memchr(ct, '\r', (size_t)((const char *)h.ptr + h.len - ct));
 			snprintf(ctype, cap, "%.*s", (int)(end - ct - 14), ct + 14);
 		}
+		page_end(e);
 	}
-	store_read_end(s);
 	return out;
 }
 
