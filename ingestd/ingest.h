@@ -96,4 +96,10 @@ int ingest_last_pages(const struct ingest *in, ingest_page_fn *fn, void *arg);
  */
 void ingest_test_skip_store_commit(struct ingest *in, int skip);
 
+/*
+ * Test hook: with on set, writes compress every page on the push's thread, as pushes of
+ * a few pages always do, instead of handing large writes to the compressing worker.
+ */
+void ingest_test_inline_gzip(struct ingest *in, int on);
+
 #endif
