@@ -158,6 +158,7 @@ struct build_job {
 	bool deferred;        /* it did (stays set after build_job_finish) */
 	int rc;               /* build_url's result, then build_job_finish's */
 	size_t index;         /* the caller's: which key this job is for */
+	bool helped;          /* the caller's: gzpool marks jobs the push's thread compressed */
 	uint64_t gzip_us;     /* time build_job_finish spent compressing */
 	struct page_input in; /* for a pending job: slices into body and strs */
 	struct buf body, strs, gzip;

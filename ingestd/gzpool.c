@@ -1,15 +1,16 @@
 /*
  * gzpool.c: the compressing worker (contract in gzpool.h).
  *
- * Three counters order the ring: the push's thread fills slot submitted % N and bumps
- * submitted; the worker finishes slots [worked, submitted) in order and bumps worked; the
- * push's thread takes slots [retired, worked) and bumps retired, and fills a slot again
- * only once it is retired. A slot therefore belongs to one thread at a time, handed over
- * under the mutex, which also publishes its contents to the other thread.
+ * Counters order the ring: the push's thread fills slot submitted % N and bumps
+ * submitted; it stores slots in order from retired and refills a slot only once retired
+ * has passed it. Each slot's state (queued, claimed, done) changes under the mutex, which
+ * also hands the job's memory from one thread to the other. The worker claims queued
+ * slots from the oldest (its cursor wnext); when the oldest is not done yet, the push's
+ * thread, rather than sleep, claims the newest queued slot and compresses it itself, so
+ * when compressing is the larger half of the work both cores share it.
  */
 #include "ingestd/gzpool.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,15 +22,21 @@
 #include "shared/err.h"
 #include "shared/log.h"
 
+enum gzpool_state { GZPOOL_QUEUED, GZPOOL_CLAIMED, GZPOOL_DONE };
+
 struct gzpool {
 	pthread_t thread;
 	pthread_mutex_t mu;
-	pthread_cond_t work; /* the worker waits here for submitted jobs */
-	pthread_cond_t done; /* the push's thread waits here for finished jobs */
-	struct compressor *gz;
-	uint64_t submitted, worked, retired;
+	pthread_cond_t work;        /* the worker waits here for queued jobs */
+	pthread_cond_t done;        /* the push's thread waits here for the oldest job */
+	struct compressor *gz;      /* the worker's */
+	struct compressor *help_gz; /* the push's thread's, for the jobs it takes back */
+	uint64_t submitted, retired, wnext;
+	uint64_t helped; /* jobs the push's thread compressed itself */
 	bool stop;
+	bool hold;    /* gzpool_test_hold: the worker claims nothing */
 	bool waiting; /* the push's thread sleeps on done */
+	uint8_t state[GZPOOL_SLOTS];
 	struct build_job slot[GZPOOL_SLOTS];
 };
 
@@ -39,18 +46,21 @@ gzpool_main(void *arg)
 	struct gzpool *p = arg;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->stop && p->worked == p->submitted) {
+		while (!p->stop && (p->hold || p->wnext == p->submitted)) {
 			pthread_cond_wait(&p->work, &p->mu);
 		}
-		if (p->worked == p->submitted) {
-			break; /* stopping, and nothing left */
+		if (p->stop) {
+			break; /* gzpool_close: the ring is empty (writes drain it) */
 		}
-		// Slot worked % N is the worker's until worked passes it.
-		struct build_job *j = &p->slot[p->worked % GZPOOL_SLOTS];
+		size_t i = (size_t)(p->wnext++ % GZPOOL_SLOTS);
+		if (p->state[i] != GZPOOL_QUEUED) {
+			continue; /* taken back by the push's thread, or needs no work */
+		}
+		p->state[i] = GZPOOL_CLAIMED;
 		pthread_mutex_unlock(&p->mu);
-		build_job_finish(j, p->gz);
+		build_job_finish(&p->slot[i], p->gz);
 		pthread_mutex_lock(&p->mu);
-		p->worked++;
+		p->state[i] = GZPOOL_DONE;
 		if (p->waiting) {
 			pthread_cond_signal(&p->done);
 		}
@@ -65,7 +75,10 @@ gzpool_open(struct gzpool **out, int level)
 	*out = NULL;
 	struct gzpool *p = xcalloc(1, sizeof(*p));
 	p->gz = compressor_new(level);
-	if (!p->gz) {
+	p->help_gz = compressor_new(level);
+	if (!p->gz || !p->help_gz) {
+		compressor_free(p->gz);
+		compressor_free(p->help_gz);
 		free(p);
 		return ERR_NOMEM;
 	}
@@ -78,14 +91,8 @@ gzpool_open(struct gzpool **out, int level)
 	int e = pthread_create(&p->thread, NULL, gzpool_main, p);
 	if (e != 0) {
 		log_warn("gzpool.thread", "err=\"%s\" action=inline", strerror(e));
-		pthread_cond_destroy(&p->done);
-		pthread_cond_destroy(&p->work);
-		pthread_mutex_destroy(&p->mu);
-		for (size_t i = 0; i < GZPOOL_SLOTS; i++) {
-			build_job_fini(&p->slot[i]);
-		}
-		compressor_free(p->gz);
-		free(p);
+		p->stop = true; /* nothing to join */
+		gzpool_close(p);
 		return ERR_NOMEM;
 	}
 	*out = p;
@@ -99,10 +106,13 @@ gzpool_close(struct gzpool *p)
 		return;
 	}
 	pthread_mutex_lock(&p->mu);
+	bool running = !p->stop;
 	p->stop = true;
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
-	pthread_join(p->thread, NULL);
+	if (running) {
+		pthread_join(p->thread, NULL);
+	}
 	pthread_cond_destroy(&p->done);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->mu);
@@ -110,6 +120,7 @@ gzpool_close(struct gzpool *p)
 		build_job_fini(&p->slot[i]);
 	}
 	compressor_free(p->gz);
+	compressor_free(p->help_gz);
 	free(p);
 }
 
@@ -126,14 +137,44 @@ gzpool_next(struct gzpool *p)
 void
 gzpool_submit(struct gzpool *p)
 {
+	size_t i = (size_t)(p->submitted % GZPOOL_SLOTS);
+	struct build_job *j = &p->slot[i];
+	j->helped = false;
+	bool work = j->pending && j->rc == 0;
 	pthread_mutex_lock(&p->mu);
 	ASSERT(p->submitted - p->retired < GZPOOL_SLOTS);
-	bool idle = p->worked == p->submitted;
+	p->state[i] = work ? GZPOOL_QUEUED : GZPOOL_DONE;
+	bool idle = p->wnext == p->submitted;
 	p->submitted++;
-	if (idle) {
+	if (work && idle) {
 		pthread_cond_signal(&p->work);
 	}
 	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * With the mutex held: claims the newest queued job, compresses it on this thread and
+ * marks it done. Returns false when no job is queued.
+ */
+static bool
+take_back(struct gzpool *p)
+{
+	uint64_t low = MAX(p->wnext, p->retired);
+	for (uint64_t at = p->submitted; at > low; at--) {
+		size_t i = (size_t)((at - 1) % GZPOOL_SLOTS);
+		if (p->state[i] != GZPOOL_QUEUED) {
+			continue;
+		}
+		p->state[i] = GZPOOL_CLAIMED;
+		pthread_mutex_unlock(&p->mu);
+		p->slot[i].helped = true;
+		build_job_finish(&p->slot[i], p->help_gz);
+		pthread_mutex_lock(&p->mu);
+		p->state[i] = GZPOOL_DONE;
+		p->helped++;
+		return true;
+	}
+	return false;
 }
 
 struct build_job *
@@ -142,14 +183,17 @@ gzpool_oldest(struct gzpool *p)
 	if (p->retired == p->submitted) {
 		return NULL;
 	}
+	size_t i = (size_t)(p->retired % GZPOOL_SLOTS);
 	pthread_mutex_lock(&p->mu);
-	while (p->worked == p->retired) {
-		p->waiting = true;
-		pthread_cond_wait(&p->done, &p->mu);
+	while (p->state[i] != GZPOOL_DONE) {
+		if (!take_back(p)) {
+			p->waiting = true;
+			pthread_cond_wait(&p->done, &p->mu);
+			p->waiting = false;
+		}
 	}
-	p->waiting = false;
 	pthread_mutex_unlock(&p->mu);
-	return &p->slot[p->retired % GZPOOL_SLOTS];
+	return &p->slot[i];
 }
 
 void
@@ -165,15 +209,43 @@ gzpool_inflight(const struct gzpool *p)
 	return (size_t)(p->submitted - p->retired);
 }
 
+uint64_t
+gzpool_helped(const struct gzpool *p)
+{
+	return p->helped;
+}
+
 void
 gzpool_drain(struct gzpool *p)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->worked != p->submitted) {
+	// Queued jobs are dropped unstarted; the one the worker holds is waited for.
+	for (;;) {
+		bool busy = false;
+		for (uint64_t at = p->retired; at < p->submitted; at++) {
+			size_t i = (size_t)(at % GZPOOL_SLOTS);
+			if (p->state[i] == GZPOOL_QUEUED) {
+				p->state[i] = GZPOOL_DONE;
+			}
+			busy |= p->state[i] == GZPOOL_CLAIMED;
+		}
+		if (!busy) {
+			break;
+		}
 		p->waiting = true;
 		pthread_cond_wait(&p->done, &p->mu);
+		p->waiting = false;
 	}
-	p->waiting = false;
 	p->retired = p->submitted;
+	p->wnext = p->submitted;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void
+gzpool_test_hold(struct gzpool *p, bool hold)
+{
+	pthread_mutex_lock(&p->mu);
+	p->hold = hold;
+	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 }

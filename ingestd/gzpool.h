@@ -1,7 +1,8 @@
 /*
  * gzpool.h: one worker thread that compresses and encodes page records (build_job_finish)
  * while the push's thread renders the next pages. Jobs sit in a fixed ring and come back
- * in the order they went in, so the LMDB writes stay in key order.
+ * in the order they went in, so the LMDB writes stay in key order. When the worker falls
+ * behind, the push's thread compresses queued jobs itself instead of waiting.
  *
  * Only one thread (the push's) calls these functions; the worker touches nothing but the
  * jobs it was handed and its own compressor.
@@ -11,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct build_job;
 struct gzpool;
@@ -35,8 +37,9 @@ struct build_job *gzpool_next(struct gzpool *p);
 void gzpool_submit(struct gzpool *p);
 
 /*
- * The oldest job in flight, once the worker is done with it (blocks until then), or NULL
- * when none is in flight. It stays valid until gzpool_retire.
+ * The oldest job in flight, once it is finished, or NULL when none is in flight. Until
+ * then the calling thread compresses the newest queued jobs itself, and blocks only when
+ * none is left to take. It stays valid until gzpool_retire.
  */
 struct build_job *gzpool_oldest(struct gzpool *p);
 /* Frees the oldest job's slot for gzpool_next. */
@@ -44,11 +47,16 @@ void gzpool_retire(struct gzpool *p);
 
 /* Jobs submitted and not yet retired. */
 size_t gzpool_inflight(const struct gzpool *p);
+/* Jobs the push's thread compressed itself (gzpool_oldest), since the pool opened. */
+uint64_t gzpool_helped(const struct gzpool *p);
 
 /*
- * Waits until the worker is done with every submitted job, then forgets them all (after
- * a failed write, or before a map-full replay). Blocks.
+ * Forgets every job in flight (after a failed write, or before a map-full replay): jobs
+ * not started are dropped, the one the worker holds is waited for. Blocks.
  */
 void gzpool_drain(struct gzpool *p);
+
+/* Test hook: with hold set the worker takes no job, so gzpool_oldest compresses them all. */
+void gzpool_test_hold(struct gzpool *p, bool hold);
 
 #endif

@@ -292,7 +292,8 @@ write_piped(struct ingest *in, struct store_wtxn *t, char *const *urls, size_t n
 			break; /* all submitted and stored */
 		}
 		build_job_account(in->build, j);
-		in->stats.gzip_worker_pages += j->deferred;
+		in->stats.gzip_worker_pages += j->deferred && !j->helped;
+		in->stats.gzip_helped_pages += j->deferred && j->helped;
 		rc = put_page(in, t, urls[j->index], j->rc, j->del, &j->rec, written, removed);
 		gzpool_retire(p);
 	}
@@ -311,6 +312,7 @@ use_pipe(struct ingest *in, size_t n)
 		in->inline_gzip = true; /* no thread to be had: stay inline, as before */
 		return false;
 	}
+	gzpool_test_hold(in->gzpool, in->hold_gzip);
 	return true;
 }
 
@@ -778,4 +780,10 @@ void
 ingest_test_inline_gzip(struct ingest *in, int on)
 {
 	in->inline_gzip = on != 0;
+}
+
+void
+ingest_test_hold_gzip_worker(struct ingest *in, int hold)
+{
+	in->hold_gzip = hold != 0;
 }

@@ -102,4 +102,10 @@ void ingest_test_skip_store_commit(struct ingest *in, int skip);
  */
 void ingest_test_inline_gzip(struct ingest *in, int on);
 
+/*
+ * Test hook: with hold set, large writes keep the compressing worker idle, so the push's
+ * thread compresses every page of them itself (the path it takes when the worker lags).
+ */
+void ingest_test_hold_gzip_worker(struct ingest *in, int hold);
+
 #endif

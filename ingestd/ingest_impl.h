@@ -38,6 +38,7 @@ struct ingest {
 	struct ingest_stats stats; /* the daemon's counters: ingest_stats() */
 	struct gzpool *gzpool;     /* compressing worker, started by the first large write */
 	bool inline_gzip;          /* ingest_test_inline_gzip: never use the worker */
+	bool hold_gzip;            /* ingest_test_hold_gzip_worker */
 };
 
 /*
