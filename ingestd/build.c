@@ -727,6 +727,18 @@ build_job_fini(struct build_job *j)
 	buf_fini(&j->gzip);
 }
 
+void
+build_job_trim(struct build_job *j, size_t keep)
+{
+	struct buf *bufs[] = {&j->rec, &j->body, &j->strs, &j->gzip};
+	for (size_t i = 0; i < ARRAY_LEN(bufs); i++) {
+		if (bufs[i]->cap > keep) {
+			buf_fini(bufs[i]);
+			buf_init(bufs[i], 0);
+		}
+	}
+}
+
 int
 build_url_job(struct build *b, const char *url, uint64_t gen, struct build_job *j)
 {

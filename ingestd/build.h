@@ -166,6 +166,8 @@ struct build_job {
 
 void build_job_init(struct build_job *j);
 void build_job_fini(struct build_job *j);
+/* Frees the job's buffers that grew past keep bytes (a large page), so an idle job is small. */
+void build_job_trim(struct build_job *j, size_t keep);
 
 /*
  * build_url into a job: records that need no compression (redirects, binary assets, tiny

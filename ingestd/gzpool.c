@@ -12,6 +12,7 @@
 #include "ingestd/gzpool.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@
 #include "shared/defs.h"
 #include "shared/err.h"
 #include "shared/log.h"
+
+/* A job's buffer larger than this after a write is freed (GZPOOL_SLOTS of them are kept). */
+#define GZPOOL_KEEP (64u * 1024)
 
 enum gzpool_state { GZPOOL_QUEUED, GZPOOL_CLAIMED, GZPOOL_DONE };
 
@@ -88,7 +92,12 @@ gzpool_open(struct gzpool **out, int level)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
+	// The worker takes no signal: they stay the push's thread's (ingestd reads a signalfd).
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int e = pthread_create(&p->thread, NULL, gzpool_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e != 0) {
 		log_warn("gzpool.thread", "err=\"%s\" action=inline", strerror(e));
 		p->stop = true; /* nothing to join */
@@ -239,6 +248,10 @@ gzpool_drain(struct gzpool *p)
 	p->retired = p->submitted;
 	p->wnext = p->submitted;
 	pthread_mutex_unlock(&p->mu);
+	// Idle between writes: give back what a large page made a job grow to.
+	for (size_t i = 0; i < GZPOOL_SLOTS; i++) {
+		build_job_trim(&p->slot[i], GZPOOL_KEEP);
+	}
 }
 
 void

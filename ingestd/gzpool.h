@@ -51,8 +51,9 @@ size_t gzpool_inflight(const struct gzpool *p);
 uint64_t gzpool_helped(const struct gzpool *p);
 
 /*
- * Forgets every job in flight (after a failed write, or before a map-full replay): jobs
- * not started are dropped, the one the worker holds is waited for. Blocks.
+ * Ends a write: forgets every job in flight (after a failed write, or before a map-full
+ * replay, jobs not started are dropped and the one the worker holds is waited for), and
+ * frees job buffers a large page grew. Blocks.
  */
 void gzpool_drain(struct gzpool *p);
 
