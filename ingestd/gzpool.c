@@ -24,7 +24,7 @@
 #include "shared/log.h"
 
 /* A job's buffer larger than this after a write is freed (GZPOOL_SLOTS of them are kept). */
-#define GZPOOL_KEEP (64u * 1024)
+#define GZPOOL_KEEP ((size_t)64 * 1024)
 
 enum gzpool_state { GZPOOL_QUEUED, GZPOOL_CLAIMED, GZPOOL_DONE };
 
