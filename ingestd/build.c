@@ -92,6 +92,7 @@ struct build {
 	struct sitedb *site;     /* generated pages' statements */
 	render_tag_fn *tag_fn;
 	void *tag_arg;
+	struct build_job *job; /* build_url_job: defer compressing into it, else NULL */
 	/* Note embeds being rendered, outermost first (cycles and depth are cut here). */
 	const char *embedding[BUILD_EMBED_DEPTH];
 	size_t nembedding;
@@ -614,6 +615,30 @@ build_times(const struct build *b, uint64_t *render_us, uint64_t *compress_us)
 
 /* --- records ------------------------------------------------------------------------------- */
 
+/* True when a record's body gets a gzip twin: a type worth it, and not tiny. */
+static bool
+gzip_wanted(const char *content_type, struct slice body)
+{
+	return body.len >= 64 && compress_worthwhile(content_type);
+}
+
+/*
+ * Compresses body into out (reset first) with gz, adding the time taken to *us; returns the
+ * gzip slice, or an empty one when compressing failed or did not make the body smaller.
+ */
+static struct slice
+gzip_into(struct compressor *gz, struct slice body, struct buf *out, uint64_t *us)
+{
+	buf_reset(out);
+	int64_t t0 = stats_mono_us();
+	int rc = compress_gzip(gz, body, out);
+	*us += (uint64_t)(stats_mono_us() - t0);
+	if (rc < 0 || out->len >= body.len) {
+		return (struct slice){NULL, 0};
+	}
+	return buf_slice(out);
+}
+
 /*
  * Compresses body into b->gzip when the type is worth it and the result is smaller;
  * returns the gzip slice or an empty one.
@@ -625,23 +650,124 @@ maybe_gzip(struct build *b, const char *content_type, struct slice body)
 	if (b->gzip_given) {
 		return b->gzip_body;
 	}
-	if (body.len < 64 || !compress_worthwhile(content_type)) {
+	if (!gzip_wanted(content_type, body)) {
 		return (struct slice){NULL, 0};
 	}
-	int64_t t0 = stats_mono_us();
-	int rc = compress_gzip(b->gz, body, &b->gzip);
-	b->compress_us += (uint64_t)(stats_mono_us() - t0);
-	if (rc < 0 || b->gzip.len >= body.len) {
-		return (struct slice){NULL, 0};
+	return gzip_into(b->gz, body, &b->gzip, &b->compress_us);
+}
+
+/* Copies s into strs; returns its offset there (strings stay NUL-terminated). */
+static size_t
+job_keep(struct buf *strs, struct slice s)
+{
+	size_t at = strs->len;
+	buf_put_slice(strs, s);
+	buf_putc(strs, '\0');
+	return at;
+}
+
+/*
+ * Leaves in's record to build_job_finish: copies the body and every borrowed string into
+ * the job, since the builder reuses its buffers (and SQLite its rows) for the next page.
+ */
+static int
+job_defer(struct build_job *j, const struct page_input *in)
+{
+	buf_reset(&j->body);
+	buf_reset(&j->strs);
+	buf_put_slice(&j->body, in->body);
+	size_t ct = job_keep(&j->strs, slice_str(in->content_type ? in->content_type : ""));
+	size_t cc = job_keep(&j->strs, slice_str(in->cache_control ? in->cache_control : ""));
+	size_t seed = job_keep(&j->strs, in->etag_seed);
+	size_t loc = job_keep(&j->strs, in->location);
+	size_t grp = job_keep(&j->strs, in->groups);
+	if (j->body.err || j->strs.err) {
+		return ERR_NOMEM;
 	}
-	return buf_slice(&b->gzip);
+	const char *base = (const char *)j->strs.ptr;
+	j->in = *in;
+	j->in.content_type = in->content_type ? base + ct : NULL;
+	j->in.cache_control = in->cache_control ? base + cc : NULL;
+	j->in.etag_seed = (struct slice){j->strs.ptr + seed, in->etag_seed.len};
+	j->in.location = (struct slice){j->strs.ptr + loc, in->location.len};
+	j->in.groups = (struct slice){j->strs.ptr + grp, in->groups.len};
+	j->in.body = buf_slice(&j->body);
+	j->in.gzip = (struct slice){NULL, 0};
+	j->pending = true;
+	j->deferred = true;
+	return 0;
 }
 
 static int
 encode(struct build *b, struct page_input *in, struct buf *out)
 {
+	if (b->job && !b->gzip_given && gzip_wanted(in->content_type, in->body)) {
+		return job_defer(b->job, in);
+	}
 	in->gzip = maybe_gzip(b, in->content_type, in->body);
 	return page_encode(in, out);
+}
+
+void
+build_job_init(struct build_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	buf_init(&j->rec, 0);
+	buf_init(&j->body, 0);
+	buf_init(&j->strs, 0);
+	buf_init(&j->gzip, 0);
+}
+
+void
+build_job_fini(struct build_job *j)
+{
+	buf_fini(&j->rec);
+	buf_fini(&j->body);
+	buf_fini(&j->strs);
+	buf_fini(&j->gzip);
+}
+
+void
+build_job_trim(struct build_job *j, size_t keep)
+{
+	struct buf *bufs[] = {&j->rec, &j->body, &j->strs, &j->gzip};
+	for (size_t i = 0; i < ARRAY_LEN(bufs); i++) {
+		if (bufs[i]->cap > keep) {
+			buf_fini(bufs[i]);
+			buf_init(bufs[i], 0);
+		}
+	}
+}
+
+int
+build_url_job(struct build *b, const char *url, uint64_t gen, struct build_job *j)
+{
+	buf_reset(&j->rec);
+	j->del = false;
+	j->pending = false;
+	j->deferred = false;
+	j->gzip_us = 0;
+	b->job = j;
+	j->rc = build_url(b, url, gen, &j->rec, &j->del);
+	b->job = NULL;
+	return j->rc;
+}
+
+void
+build_job_finish(struct build_job *j, struct compressor *gz)
+{
+	if (!j->pending || j->rc < 0) {
+		return;
+	}
+	j->in.gzip = gzip_into(gz, j->in.body, &j->gzip, &j->gzip_us);
+	j->rc = page_encode(&j->in, &j->rec);
+	j->pending = false;
+}
+
+void
+build_job_account(struct build *b, const struct build_job *j)
+{
+	b->compress_us += j->gzip_us;
 }
 
 static int

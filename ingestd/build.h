@@ -12,8 +12,10 @@
 
 #include "renderer/render.h"
 #include "shared/buf.h"
+#include "shared/pagefmt.h"
 
 struct build;
+struct compressor;
 struct config;
 struct sitedb;
 struct source;
@@ -141,6 +143,50 @@ bool build_image_link(const char *image, struct render_link *link);
  * without redoing the costly half of the work. NULL goes back to compressing.
  */
 void build_give_gzip(struct build *b, const struct slice *gz);
+
+/*
+ * A page on its way to a record, for a push that compresses on another thread (gzpool.h).
+ * build_url_job fills it on the render thread; build_job_finish then compresses and
+ * encodes it on any thread, touching nothing but the job and the compressor it is given.
+ * The job owns its buffers and keeps them across pages (no allocation per page once they
+ * have grown). Fields are the caller's to read after build_job_finish.
+ */
+struct build_job {
+	struct buf rec;       /* the record, once there is one */
+	bool del;             /* the key must be deleted instead (build_url's *del) */
+	bool pending;         /* the record waits for build_job_finish (a body worth compressing) */
+	bool deferred;        /* it did (stays set after build_job_finish) */
+	int rc;               /* build_url's result, then build_job_finish's */
+	size_t index;         /* the caller's: which key this job is for */
+	bool helped;          /* the caller's: gzpool marks jobs the push's thread compressed */
+	uint64_t gzip_us;     /* time build_job_finish spent compressing */
+	struct page_input in; /* for a pending job: slices into body and strs */
+	struct buf body, strs, gzip;
+};
+
+void build_job_init(struct build_job *j);
+void build_job_fini(struct build_job *j);
+/* Frees the job's buffers that grew past keep bytes (a large page), so an idle job is small. */
+void build_job_trim(struct build_job *j, size_t keep);
+
+/*
+ * build_url into a job: records that need no compression (redirects, binary assets, tiny
+ * bodies, a check's given gzip) land in j->rec at once; a body worth compressing is copied
+ * into the job and j->pending is set. Sets j->rc to the result and returns it (the errors
+ * of build_url). Render thread only.
+ */
+int build_url_job(struct build *b, const char *url, uint64_t gen, struct build_job *j);
+
+/*
+ * Completes a pending job with gz (a compressor of the builder's gzip level, used by this
+ * thread alone): the same gzip choice and record as build_url makes, appended to j->rec.
+ * A job that is not pending or has failed is left alone. Sets j->rc (0, ERR_NOMEM,
+ * ERR_TOOBIG). Safe on any thread; does not block.
+ */
+void build_job_finish(struct build_job *j, struct compressor *gz);
+
+/* Counts a finished job's compression time in build_times (render thread). */
+void build_job_account(struct build *b, const struct build_job *j);
 
 /* Note pages built so far (not assets, redirects or special pages). */
 uint64_t build_rendered(const struct build *b);

@@ -37,6 +37,7 @@
 #include <time.h>
 
 #include "ingestd/build.h"
+#include "ingestd/gzpool.h"
 #include "ingestd/ingest_impl.h"
 #include "ingestd/layouts.h"
 #include "ingestd/links.h"
@@ -204,11 +205,123 @@ write_progress(struct timespec *last, size_t done, size_t n, uint64_t gen)
 	}
 }
 
+/*
+ * Stores what building url gave (rc, the record rec or del): a page that cannot be built
+ * from what is stored keeps its previous record; other errors fail the write.
+ */
+static int
+put_page(struct ingest *in, struct store_wtxn *t, const char *url, int rc, bool del,
+         const struct buf *rec, size_t *written, size_t *removed)
+{
+	if (rc == ERR_CORRUPT || rc == ERR_TOOBIG || rc == ERR_PROTO || rc == ERR_INVAL) {
+		/* This one page cannot be built from what is stored: keep its
+		 * previous record rather than fail every other page with it. */
+		log_err("ingest.build", "url=\"%s\" err=\"%s\" action=skip", url, err_str(rc));
+		return 0;
+	}
+	if (rc < 0) {
+		log_err("ingest.build", "url=\"%s\" err=\"%s\"", url, err_str(rc));
+		return rc;
+	}
+	struct slice key = slice_str(url);
+	if (del) {
+		(*removed)++;
+		return store_del(t, key);
+	}
+	rc = store_put(t, key, buf_slice(rec));
+	(*written)++;
+	uint32_t flags = 0;
+	if (rec->len >= 12) {
+		flags = (uint32_t)rec->ptr[8] | (uint32_t)rec->ptr[9] << 8 |
+		        (uint32_t)rec->ptr[10] << 16 | (uint32_t)rec->ptr[11] << 24;
+	}
+	buf_put(&in->wrote, &flags, sizeof(flags));
+	buf_put(&in->wrote, key.ptr, key.len);
+	buf_putc(&in->wrote, '\0');
+	return rc;
+}
+
+/* Writes below this many pages compress inline: waking the worker would cost more. */
+#define INGEST_PIPE_MIN 8
+
+/* Builds and stores urls[0..n) one after the other on this thread. */
+static int
+write_inline(struct ingest *in, struct store_wtxn *t, char *const *urls, size_t n, uint64_t gen,
+             size_t *written, size_t *removed)
+{
+	struct timespec logged = {0};
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if ((i & 255) == 0) {
+			write_progress(&logged, i, n, gen);
+		}
+		bool del;
+		buf_reset(&in->rec);
+		rc = build_url(in->build, urls[i], gen, &in->rec, &del);
+		rc = put_page(in, t, urls[i], rc, del, &in->rec, written, removed);
+	}
+	return rc;
+}
+
+/*
+ * Builds urls[0..n) on this thread while the worker compresses the pages before them, and
+ * stores the finished records in key order. Up to GZPOOL_SLOTS pages are in flight; on any
+ * error the pool is drained, so a replay (map full) starts from an empty ring.
+ */
+static int
+write_piped(struct ingest *in, struct store_wtxn *t, char *const *urls, size_t n, uint64_t gen,
+            size_t *written, size_t *removed)
+{
+	struct gzpool *p = in->gzpool;
+	struct timespec logged = {0};
+	size_t next = 0;
+	int rc = 0;
+	while (!rc) {
+		struct build_job *j = next < n ? gzpool_next(p) : NULL;
+		if (j) {
+			if ((next & 255) == 0) {
+				write_progress(&logged, next, n, gen);
+			}
+			build_url_job(in->build, urls[next], gen, j);
+			j->index = next++;
+			gzpool_submit(p);
+			continue;
+		}
+		j = gzpool_oldest(p);
+		if (!j) {
+			break; /* all submitted and stored */
+		}
+		build_job_account(in->build, j);
+		in->stats.gzip_worker_pages += j->deferred && !j->helped;
+		in->stats.gzip_helped_pages += j->deferred && j->helped;
+		rc = put_page(in, t, urls[j->index], j->rc, j->del, &j->rec, written, removed);
+		gzpool_retire(p);
+	}
+	gzpool_drain(p);
+	return rc;
+}
+
+/* True when this write should go through the worker, starting it the first time. */
+static bool
+use_pipe(struct ingest *in, size_t n)
+{
+	if (n < INGEST_PIPE_MIN || in->inline_gzip) {
+		return false;
+	}
+	if (!in->gzpool && gzpool_open(&in->gzpool, (int)in->cfg->gzip_level) < 0) {
+		in->inline_gzip = true; /* no thread to be had: stay inline, as before */
+		return false;
+	}
+	gzpool_test_hold(in->gzpool, in->hold_gzip);
+	return true;
+}
+
 int
 ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen, bool drop_all,
                    struct ingest_result *res)
 {
 	int rc = 0;
+	bool piped = use_pipe(in, n);
 	for (int attempt = 0; attempt < 16; attempt++) {
 		size_t written = 0, removed = 0;
 		uint64_t rendered0 = build_rendered(in->build);
@@ -222,46 +335,10 @@ ingest_write_pages(struct ingest *in, char *const *urls, size_t n, uint64_t gen,
 		if (drop_all) {
 			rc = store_drop_all(t);
 		}
-		struct timespec logged = {0};
-		for (size_t i = 0; i < n && !rc; i++) {
-			if ((i & 255) == 0) {
-				write_progress(&logged, i, n, gen);
-			}
-			bool del;
-			buf_reset(&in->rec);
-			rc = build_url(in->build, urls[i], gen, &in->rec, &del);
-			if (rc == ERR_CORRUPT || rc == ERR_TOOBIG || rc == ERR_PROTO ||
-			    rc == ERR_INVAL) {
-				/* This one page cannot be built from what is stored: keep its
-				 * previous record rather than fail every other page with it. */
-				log_err("ingest.build", "url=\"%s\" err=\"%s\" action=skip",
-				        urls[i], err_str(rc));
-				rc = 0;
-				continue;
-			}
-			if (rc < 0) {
-				log_err("ingest.build", "url=\"%s\" err=\"%s\"", urls[i],
-				        err_str(rc));
-				break;
-			}
-			struct slice key = slice_str(urls[i]);
-			if (del) {
-				rc = store_del(t, key);
-				removed++;
-			} else {
-				rc = store_put(t, key, buf_slice(&in->rec));
-				written++;
-				uint32_t flags = 0;
-				if (in->rec.len >= 12) {
-					flags = (uint32_t)in->rec.ptr[8] |
-					        (uint32_t)in->rec.ptr[9] << 8 |
-					        (uint32_t)in->rec.ptr[10] << 16 |
-					        (uint32_t)in->rec.ptr[11] << 24;
-				}
-				buf_put(&in->wrote, &flags, sizeof(flags));
-				buf_put(&in->wrote, key.ptr, key.len);
-				buf_putc(&in->wrote, '\0');
-			}
+		if (!rc && piped) {
+			rc = write_piped(in, t, urls, n, gen, &written, &removed);
+		} else if (!rc) {
+			rc = write_inline(in, t, urls, n, gen, &written, &removed);
 		}
 		if (!rc) {
 			rc = store_set_gen(t, gen);
@@ -573,6 +650,7 @@ ingest_close(struct ingest *in)
 	if (!in) {
 		return;
 	}
+	gzpool_close(in->gzpool);
 	build_free(in->build);
 	layouts_free(in->layouts);
 	store_close(in->store);
@@ -696,4 +774,16 @@ void
 ingest_test_skip_store_commit(struct ingest *in, int skip)
 {
 	in->skip_store_commit = skip != 0;
+}
+
+void
+ingest_test_inline_gzip(struct ingest *in, int on)
+{
+	in->inline_gzip = on != 0;
+}
+
+void
+ingest_test_hold_gzip_worker(struct ingest *in, int hold)
+{
+	in->hold_gzip = hold != 0;
 }

@@ -96,4 +96,16 @@ int ingest_last_pages(const struct ingest *in, ingest_page_fn *fn, void *arg);
  */
 void ingest_test_skip_store_commit(struct ingest *in, int skip);
 
+/*
+ * Test hook: with on set, writes compress every page on the push's thread, as pushes of
+ * a few pages always do, instead of handing large writes to the compressing worker.
+ */
+void ingest_test_inline_gzip(struct ingest *in, int on);
+
+/*
+ * Test hook: with hold set, large writes keep the compressing worker idle, so the push's
+ * thread compresses every page of them itself (the path it takes when the worker lags).
+ */
+void ingest_test_hold_gzip_worker(struct ingest *in, int hold);
+
 #endif

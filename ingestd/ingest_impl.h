@@ -14,6 +14,7 @@
 #include "shared/buf.h"
 
 struct build;
+struct gzpool;
 struct layouts;
 struct source;
 struct store;
@@ -35,6 +36,9 @@ struct ingest {
 	struct buf wrote;          /* the last write's records: u32 flags, URL, NUL (each) */
 	struct strset *reclaim;    /* paths whose URL claims the next push computes again */
 	struct ingest_stats stats; /* the daemon's counters: ingest_stats() */
+	struct gzpool *gzpool;     /* compressing worker, started by the first large write */
+	bool inline_gzip;          /* ingest_test_inline_gzip: never use the worker */
+	bool hold_gzip;            /* ingest_test_hold_gzip_worker */
 };
 
 /*

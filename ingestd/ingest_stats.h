@@ -17,6 +17,8 @@
 	X(pages_rendered, counter, "pages rendered by pushes, reconciles and rebuilds")       \
 	X(render_us, counter, "time spent rendering markdown and layout")                     \
 	X(compress_us, counter, "time spent in gzip")                                         \
+	X(gzip_worker_pages, counter, "pages gzipped by the worker thread")                   \
+	X(gzip_helped_pages, counter, "pages the push's thread gzipped, the worker behind")   \
 	X(commit_us, counter, "time spent committing SQLite and LMDB")                        \
 	X(generation, gauge, "last committed push generation")                                \
 	X(map_size, gauge, "LMDB map size in bytes")                                          \

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <sys/stat.h>
 
+#include "ingestd/ingest_stats.h"
 #include "ingestd/publish.h"
 #include "ingestd/source.h"
 #include "shared/bus.h"
@@ -643,6 +644,206 @@ t_vendor_files(void)
 	env_fini(&e);
 }
 
+/* --- the compressing worker ---------------------------------------------------------------- */
+
+/* Appends every record of the store to out as key, NUL, length, record, its generation zeroed. */
+static int
+snap_one(void *arg, struct slice key, struct slice val)
+{
+	struct buf *out = arg;
+	buf_put_slice(out, key);
+	buf_putc(out, '\0');
+	uint64_t len = val.len;
+	buf_put(out, &len, sizeof(len));
+	size_t at = out->len;
+	buf_put_slice(out, val);
+	if (!out->err && val.len >= 24) {
+		memset(out->ptr + at + 16, 0, 8); /* the generation that wrote it */
+	}
+	return 0;
+}
+
+static void
+snapshot(struct env *e, struct buf *out)
+{
+	buf_reset(out);
+	CHECK_INT_EQ(store_each(ingest_store(e->in), snap_one, out), 0);
+	CHECK_INT_EQ(out->err, 0);
+}
+
+/* Fails naming the first key whose record differs between snapshots a and b. */
+static void
+snap_diff(const struct buf *a, const struct buf *b)
+{
+	size_t i = 0, j = 0;
+	while (i < a->len && j < b->len) {
+		const char *ka = (const char *)a->ptr + i, *kb = (const char *)b->ptr + j;
+		uint64_t la, lb;
+		memcpy(&la, a->ptr + i + strlen(ka) + 1, sizeof(la));
+		memcpy(&lb, b->ptr + j + strlen(kb) + 1, sizeof(lb));
+		const uint8_t *ra = a->ptr + i + strlen(ka) + 1 + sizeof(la);
+		const uint8_t *rb = b->ptr + j + strlen(kb) + 1 + sizeof(lb);
+		if (strcmp(ka, kb) != 0 || la != lb || memcmp(ra, rb, (size_t)la) != 0) {
+			CHECK_FAIL_("records differ at key %s (%llu bytes) / %s (%llu bytes)", ka,
+			            (unsigned long long)la, kb, (unsigned long long)lb);
+			return;
+		}
+		i = (size_t)(ra - a->ptr) + (size_t)la;
+		j = (size_t)(rb - b->ptr) + (size_t)lb;
+	}
+	CHECK_FAIL_("one snapshot has more records (%zu vs %zu bytes)", a->len, b->len);
+}
+
+struct gen_count {
+	uint64_t gen;
+	size_t n;
+};
+
+/* Counts the records written by generation gc->gen. */
+static int
+count_gen(void *arg, struct slice key, struct slice val)
+{
+	struct gen_count *gc = arg;
+	struct page_view v;
+	(void)key;
+	if (page_decode(val, &v) == 0 && v.gen == gc->gen) {
+		gc->n++;
+	}
+	return 0;
+}
+
+/* Records in a snapshot (all of them, or those that carry a gzip body). */
+static size_t
+snap_count(const struct buf *snap, bool gzip_only)
+{
+	size_t n = 0, at = 0;
+	while (at < snap->len) {
+		at += strlen((const char *)snap->ptr + at) + 1;
+		uint64_t len;
+		memcpy(&len, snap->ptr + at, sizeof(len));
+		at += sizeof(len);
+		struct page_view v;
+		if (page_decode((struct slice){snap->ptr + at, (size_t)len}, &v) == 0 &&
+		    (!gzip_only || (v.flags & PAGE_GZIP))) {
+			n++;
+		}
+		at += (size_t)len;
+	}
+	return n;
+}
+
+/*
+ * A large write goes through the worker and gives the very records the inline path
+ * gives: notes, a text asset, a binary one, a redirect, tag pages and the theme files.
+ */
+static void
+t_pipeline_same_records(void)
+{
+	struct env e;
+	env_init(&e);
+	push_chain(&e, 60);
+	CHECK_INT_EQ(push(&e, "index.md", "---\ntags: [x]\n---\nhome [[Post]]\n", "Post.md",
+	                  "---\naliases: [Old]\npermalink: blog/post\n---\n# Post\n\nSee [[N1]].\n",
+	                  "x.txt",
+	                  "a text file, long enough to be worth compressing: 0123456789 "
+	                  "0123456789 0123456789 0123456789\n",
+	                  "img/p.png", "\x89PNG\r\n\x1a\n not really a png but binary anyway",
+	                  "Private.md", "---\nprivate: true\n---\nfor some\n", NULL),
+	             0);
+	struct ingest_stats *st = ingest_stats(e.in);
+	CHECK(st->gzip_worker_pages + st->gzip_helped_pages >= 60);
+
+	struct buf a, b, c;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	buf_init(&c, 0);
+	uint64_t worker0 = st->gzip_worker_pages, helped0 = st->gzip_helped_pages;
+	CHECK_INT_EQ(ingest_rebuild(e.in, NULL), 0);
+	CHECK(st->gzip_worker_pages + st->gzip_helped_pages >= worker0 + helped0 + 60);
+	snapshot(&e, &a);
+
+	/* The worker idle: the push's thread compresses every page of the ring itself. */
+	ingest_test_hold_gzip_worker(e.in, 1);
+	worker0 = st->gzip_worker_pages, helped0 = st->gzip_helped_pages;
+	CHECK_INT_EQ(ingest_rebuild(e.in, NULL), 0);
+	CHECK_INT_EQ(st->gzip_worker_pages, worker0);
+	CHECK(st->gzip_helped_pages >= helped0 + 60);
+	snapshot(&e, &c);
+	ingest_test_hold_gzip_worker(e.in, 0);
+
+	ingest_test_inline_gzip(e.in, 1);
+	worker0 = st->gzip_worker_pages, helped0 = st->gzip_helped_pages;
+	CHECK_INT_EQ(ingest_rebuild(e.in, NULL), 0);
+	CHECK_INT_EQ(st->gzip_worker_pages, worker0);
+	CHECK_INT_EQ(st->gzip_helped_pages, helped0);
+	snapshot(&e, &b);
+	CHECK(snap_count(&a, true) >= 60);
+	if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0) {
+		snap_diff(&a, &b);
+	}
+	if (c.len != b.len || memcmp(c.ptr, b.ptr, c.len) != 0) {
+		snap_diff(&c, &b);
+	}
+	CHECK(page_exists(&e, "/blog/post"));
+	CHECK(page_exists(&e, "/img/p.png"));
+
+	/* A one-note edit compresses on the push's thread. */
+	ingest_test_inline_gzip(e.in, 0);
+	CHECK_INT_EQ(push(&e, "chain/N5.md", "edited, links to [[N6]].\n", NULL), 0);
+	CHECK_INT_EQ(e.res.rendered, 1);
+	CHECK_INT_EQ(st->gzip_worker_pages, worker0);
+	CHECK_INT_EQ(st->gzip_helped_pages, helped0);
+	CHECK(body_has(&e, "/chain/n5", "edited"));
+	buf_fini(&a);
+	buf_fini(&b);
+	buf_fini(&c);
+	env_fini(&e);
+}
+
+/*
+ * A write through the worker that fills the map is aborted, the ring drained, the map grown
+ * and the write replayed: everything is committed, as the inline path commits it.
+ */
+static void
+t_pipeline_map_full(void)
+{
+	struct env e;
+	env_init(&e); /* a 1 MB map */
+	push_chain(&e, 600);
+	struct store_info si;
+	CHECK_INT_EQ(store_info(ingest_store(e.in), &si), 0);
+	CHECK(si.map_size > 1048576);
+	struct ingest_stats *st = ingest_stats(e.in);
+	CHECK(st->gzip_worker_pages + st->gzip_helped_pages >= 600);
+	CHECK_INT_EQ(ingest_store_gen(e.in), ingest_gen(e.in));
+	size_t written = e.res.written;
+	CHECK(written >= 600);
+	for (int i = 0; i < 600; i += 37) {
+		char url[40];
+		snprintf(url, sizeof(url), "/chain/n%d", i);
+		CHECK(body_has(&e, url, "links to"));
+	}
+	CHECK(body_has(&e, "/chain/n599", "href=\"/chain/n0\""));
+
+	struct buf a, b;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	/* Each page was written once: nothing left over from the aborted attempts. */
+	struct gen_count gc = {ingest_gen(e.in), 0};
+	CHECK_INT_EQ(store_each(ingest_store(e.in), count_gen, &gc), 0);
+	CHECK_INT_EQ(gc.n, written);
+	snapshot(&e, &a);
+	ingest_test_inline_gzip(e.in, 1);
+	CHECK_INT_EQ(ingest_rebuild(e.in, NULL), 0);
+	snapshot(&e, &b);
+	if (a.len != b.len || memcmp(a.ptr, b.ptr, a.len) != 0) {
+		snap_diff(&a, &b);
+	}
+	buf_fini(&a);
+	buf_fini(&b);
+	env_fini(&e);
+}
+
 static const struct test tests[] = {
         {"journal_keeps_last_generation", t_journal_keeps_last_generation},
         {"home_fallback_follows_the_notes", t_home_fallback_follows_the_notes},
@@ -662,6 +863,8 @@ static const struct test tests[] = {
         {"many_notes", t_many_notes},
         {"site_files", t_site_files},
         {"vendor_files", t_vendor_files},
+        {"pipeline_same_records", t_pipeline_same_records},
+        {"pipeline_map_full", t_pipeline_map_full},
 };
 
 /* Only warnings and errors on stderr: one info line per push would drown the results. */
