@@ -30,12 +30,15 @@ PKGS="$PKGS libjs-katex"
 # `deps.sh --mermaid` (make demo) also fetches Mermaid's browser build into
 # build/vendor/mermaid.min.js with `npm pack mermaid`, when npm is there and the file is
 # not; Debian does not package it. Never required: without it diagrams stay source text.
+# The version is pinned: a site's diagrams should not change because npm moved on.
+MERMAID_VERSION=12.3.0
 if [ "${1:-}" = "--mermaid" ]; then
 	out=build/vendor/mermaid.min.js
 	[ -s "$out" ] && exit 0
 	command -v npm >/dev/null 2>&1 || exit 0
 	tmp=$(mktemp -d)
-	if (cd "$tmp" && timeout 300 npm pack mermaid --silent >/dev/null 2>&1 &&
+	echo "folio: fetching Mermaid $MERMAID_VERSION with npm (optional; at most a minute)"
+	if (cd "$tmp" && timeout 60 npm pack "mermaid@$MERMAID_VERSION" --silent >/dev/null 2>&1 &&
 		tar xzf mermaid-*.tgz package/dist/mermaid.min.js) 2>/dev/null; then
 		mkdir -p build/vendor && mv "$tmp/package/dist/mermaid.min.js" "$out" &&
 			echo "folio: fetched Mermaid into $out"
