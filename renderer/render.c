@@ -542,7 +542,9 @@ leave_block(struct render *r, MD_BLOCKTYPE type, size_t at)
 		if (r->co_state == CO_IN_P)
 			callout_try(r, true);
 		if (r->skip_p_close)
-			r->skip_p_close = false;
+			r->skip_p_close = r->p_reopened = false;
+		else if (render_links_drop_empty_p(r))
+			; // nothing showed after the embed: no empty paragraph
 		else if (!p_block_id(r))
 			render_put(r, "</p>");
 		render_cr(r);

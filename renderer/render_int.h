@@ -105,6 +105,7 @@ struct render {
 	size_t co_quote_at; /* main offset of the candidate blockquote's opening tag */
 	size_t co_line_at;  /* main offset where its first paragraph's content starts */
 	bool skip_p_close;  /* the paragraph was only a callout title */
+	bool p_reopened;    /* the open <p> was opened again after a note embed */
 
 	struct buf blocks;   /* out offset of each open block's opening tag (size_t each) */
 	size_t closed_at;    /* opening tag of the block closed last, if that was the last event */
@@ -181,6 +182,11 @@ void render_flush_bang(struct render *r);
 void render_links_a(struct render *r, const MD_SPAN_A_DETAIL *d);
 void render_links_img(struct render *r, const MD_SPAN_IMG_DETAIL *d);
 void render_links_img_end(struct render *r, const MD_SPAN_IMG_DETAIL *d, enum span_close close);
+/*
+ * At a paragraph's end: if it was opened again after a note embed and shows nothing (blanks
+ * and line breaks only), drops its "<p>" and returns true (write no "</p>").
+ */
+bool render_links_drop_empty_p(struct render *r);
 void render_links_wiki(struct render *r, const MD_SPAN_WIKILINK_DETAIL *d);
 void render_links_wiki_end(struct render *r);
 

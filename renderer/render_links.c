@@ -268,9 +268,26 @@ embed_note(struct render *r, const struct render_link *l, size_t from, struct sl
 			memcpy(r->blocks.ptr + r->blocks.len - sizeof(r->p_at), &r->p_at,
 			       sizeof(r->p_at));
 		render_put(r, "<p>");
+		r->p_reopened = true;
 	} else {
 		r->skip_p_close = true;
 	}
+	return true;
+}
+
+bool
+render_links_drop_empty_p(struct render *r)
+{
+	if (!r->p_reopened)
+		return false;
+	r->p_reopened = false;
+	struct buf *m = r->main;
+	if (r->out != m || r->p_at + 3 > m->len || !tag_at(r, r->p_at, "<p>") ||
+	    trim_p_end(m, r->p_at + 3, m->len) != r->p_at + 3)
+		return false;
+	m->len = r->p_at; // what followed the embed on its line showed nothing (an unknown end)
+	while (m->len && m->ptr[m->len - 1] == '\n')
+		m->len--;
 	return true;
 }
 
