@@ -9,6 +9,7 @@
 #include "ingestd/sitedb.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,10 +80,31 @@ static const char *const sitedb_sql[T_COUNT] = {
                      " ORDER BY l.ts DESC, l.path LIMIT ?1",
 };
 
+/* One listed note of the cache below: offsets into its string buffer (SIZE_MAX: NULL). */
+struct cached_note {
+	size_t path, title, url, description;
+	int64_t ts, first;
+};
+
+/*
+ * Every listed note in path order, kept while the database is unchanged: one push's write
+ * renders the root folder page, the nav fragment and the sitemap, and each wants all of
+ * them. Valid while sqlite3_total_changes64 of the connection is what it was when filled
+ * (any write, even one rolled back, drops it).
+ */
+struct all_cache {
+	bool valid;
+	int64_t changes;
+	struct cached_note *n;
+	size_t count, cap;
+	struct buf strs;
+};
+
 struct sitedb {
 	struct source *src;
 	sqlite3_stmt *st[T_COUNT];
 	struct buf lo, hi; /* range bounds */
+	struct all_cache all;
 };
 
 static sqlite3_stmt *
@@ -133,6 +155,7 @@ sitedb_open(struct sitedb **out, struct source *src)
 	db->src = src;
 	buf_init(&db->lo, 0);
 	buf_init(&db->hi, 0);
+	buf_init(&db->all.strs, 0);
 	int rc = source_stmts_prepare(src, sitedb_sql, db->st, T_COUNT);
 	if (rc) {
 		sitedb_close(db);
@@ -151,6 +174,8 @@ sitedb_close(struct sitedb *db)
 	source_stmts_finalize(db->st, T_COUNT);
 	buf_fini(&db->lo);
 	buf_fini(&db->hi);
+	free(db->all.n);
+	buf_fini(&db->all.strs);
 	free(db);
 }
 
@@ -353,9 +378,95 @@ sitedb_tags_under(struct sitedb *db, const char *tag, sitedb_tag_fn *fn, void *a
 	return urc;
 }
 
+static size_t
+cache_str(struct all_cache *c, const char *s)
+{
+	if (!s) {
+		return SIZE_MAX;
+	}
+	size_t at = c->strs.len;
+	buf_put(&c->strs, s, strlen(s) + 1);
+	return at;
+}
+
+static const char *
+cached_str(const struct all_cache *c, size_t at)
+{
+	return at == SIZE_MAX ? NULL : (const char *)c->strs.ptr + at;
+}
+
+/* notes_walk's callback while filling the cache: keeps the row, then hands it on. */
+struct cache_fill {
+	struct all_cache *c;
+	sitedb_note_fn *fn;
+	void *arg;
+};
+
+static int
+cache_add(void *arg, const struct sitedb_note *n)
+{
+	struct cache_fill *f = arg;
+	struct all_cache *c = f->c;
+	if (c->count == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->n = xrealloc(c->n, c->cap * sizeof(*c->n));
+	}
+	c->n[c->count++] = (struct cached_note){
+	        .path = cache_str(c, n->path),
+	        .title = cache_str(c, n->title),
+	        .url = cache_str(c, n->url),
+	        .description = cache_str(c, n->description),
+	        .ts = n->ts,
+	        .first = n->first,
+	};
+	return f->fn(f->arg, n);
+}
+
+/* Every listed note, from the cache when the database has not changed since it was filled. */
+static int
+all_notes(struct sitedb *db, sitedb_note_fn *fn, void *arg)
+{
+	struct all_cache *c = &db->all;
+	int64_t changes = sqlite3_total_changes64(source_db(db->src));
+	if (c->valid && c->changes == changes) {
+		for (size_t i = 0; i < c->count; i++) {
+			struct sitedb_note n = {
+			        .path = cached_str(c, c->n[i].path),
+			        .title = cached_str(c, c->n[i].title),
+			        .url = cached_str(c, c->n[i].url),
+			        .description = cached_str(c, c->n[i].description),
+			        .ts = c->n[i].ts,
+			        .first = c->n[i].first,
+			        .listed = true,
+			};
+			int rc = fn(arg, &n);
+			if (rc) {
+				return rc;
+			}
+		}
+		return 0;
+	}
+	c->valid = false;
+	c->count = 0;
+	buf_reset(&c->strs);
+	struct cache_fill f = {c, fn, arg};
+	int rc = bind_under(db, stmt(db, T_FOLDER_NOTES), 1, "");
+	if (!rc) {
+		rc = notes_walk(db, T_FOLDER_NOTES, cache_add, &f);
+	}
+	if (!rc && !c->strs.err) {
+		c->valid = true; // a walk cut short, or out of memory, leaves no cache
+		c->changes = changes;
+	}
+	return rc;
+}
+
 int
 sitedb_folder_notes(struct sitedb *db, const char *folder, sitedb_note_fn *fn, void *arg)
 {
+	if (!*folder) {
+		return all_notes(db, fn, arg);
+	}
 	int rc = bind_under(db, stmt(db, T_FOLDER_NOTES), 1, folder);
 	return rc ? rc : notes_walk(db, T_FOLDER_NOTES, fn, arg);
 }

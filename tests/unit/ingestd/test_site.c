@@ -326,6 +326,18 @@ t_root_folder_home(void)
 	/* A body edit in a subfolder: not even the root folder page. */
 	CHECK_INT_EQ(push(&e, "sub/c.md", "sea, edited\n", NULL), 0);
 	CHECK_STR_EQ(e.changes, "W: /sub/c D:");
+	/* The lists of every note (root folder page, nav, sitemap) follow each push: one walk
+	 * of the listing serves all three in a write and must not outlive it. */
+	CHECK(has(&e, "/", "<a href=\"/a\">a</a>"));
+	CHECK(has(&e, "/_folio/nav.html", "href=\"/a\""));
+	CHECK(has(&e, "/sitemap.xml", "<loc>/a</loc>"));
+	CHECK_INT_EQ(push(&e, "a.md", NULL, "d.md", "dee\n", NULL), 0);
+	CHECK(!has(&e, "/", "<a href=\"/a\">a</a>"));
+	CHECK(has(&e, "/", "<a href=\"/d\">d</a>"));
+	CHECK(!has(&e, "/_folio/nav.html", "href=\"/a\""));
+	CHECK(has(&e, "/_folio/nav.html", "href=\"/d\""));
+	CHECK(!has(&e, "/sitemap.xml", "<loc>/a</loc>"));
+	CHECK(has(&e, "/sitemap.xml", "<loc>/d</loc>"));
 	env_fini(&e);
 }
 
