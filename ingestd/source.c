@@ -286,6 +286,18 @@ exec_stmt(struct source *s, enum source_stmt id, sqlite3_stmt *st)
 	return source_stmt_exec(s, st, source_sql[id]);
 }
 
+/* Binds ?1, and ?2 when n is 2, as text (NULL binds NULL), then steps like exec_stmt. */
+static int
+exec_text(struct source *s, enum source_stmt id, int n, const char *a, const char *b)
+{
+	sqlite3_stmt *st = stmt(s, id);
+	bind_text(st, 1, a);
+	if (n == 2) {
+		bind_text(st, 2, b);
+	}
+	return exec_stmt(s, id, st);
+}
+
 /*
  * Calls fn with column 0 of each row of statement id (?1 = key) until it returns non-zero,
  * which is returned; what names the statement in errors.
@@ -548,10 +560,7 @@ source_meta_get(struct source *s, const char *key, struct buf *out)
 int
 source_meta_set(struct source *s, const char *key, const char *value)
 {
-	sqlite3_stmt *st = stmt(s, S_META_SET);
-	bind_text(st, 1, key);
-	bind_text(st, 2, value);
-	return exec_stmt(s, S_META_SET, st);
+	return exec_text(s, S_META_SET, 2, key, value);
 }
 
 uint64_t
@@ -619,9 +628,7 @@ source_file_put(struct source *s, const char *path, const struct source_file_inf
 int
 source_file_del(struct source *s, const char *path)
 {
-	sqlite3_stmt *st = stmt(s, S_FILE_DEL);
-	bind_text(st, 1, path);
-	return exec_stmt(s, S_FILE_DEL, st);
+	return exec_text(s, S_FILE_DEL, 1, path, NULL);
 }
 
 int
@@ -710,27 +717,19 @@ source_note_put(struct source *s, const char *path, const struct source_note *n)
 int
 source_note_set_claim(struct source *s, const char *path, const char *claim)
 {
-	sqlite3_stmt *st = stmt(s, S_NOTE_SET_CLAIM);
-	bind_text(st, 1, path);
-	bind_text(st, 2, claim);
-	return exec_stmt(s, S_NOTE_SET_CLAIM, st);
+	return exec_text(s, S_NOTE_SET_CLAIM, 2, path, claim);
 }
 
 int
 source_note_set_url(struct source *s, const char *path, const char *url)
 {
-	sqlite3_stmt *st = stmt(s, S_NOTE_SET_URL);
-	bind_text(st, 1, path);
-	bind_text(st, 2, url);
-	return exec_stmt(s, S_NOTE_SET_URL, st);
+	return exec_text(s, S_NOTE_SET_URL, 2, path, url);
 }
 
 int
 source_note_del(struct source *s, const char *path)
 {
-	sqlite3_stmt *st = stmt(s, S_NOTE_DEL);
-	bind_text(st, 1, path);
-	return exec_stmt(s, S_NOTE_DEL, st);
+	return exec_text(s, S_NOTE_DEL, 1, path, NULL);
 }
 
 int
@@ -777,9 +776,7 @@ source_link_add(struct source *s, const struct source_link *l)
 int
 source_links_del_src(struct source *s, const char *src)
 {
-	sqlite3_stmt *st = stmt(s, S_LINKS_DEL_SRC);
-	bind_text(st, 1, src);
-	return exec_stmt(s, S_LINKS_DEL_SRC, st);
+	return exec_text(s, S_LINKS_DEL_SRC, 1, src, NULL);
 }
 
 static int
@@ -910,9 +907,7 @@ source_claims_del_path(struct source *s, const char *path, source_page_fn *fn, v
 	if (rc) {
 		return rc;
 	}
-	sqlite3_stmt *st = stmt(s, S_CLAIMS_DEL_PATH);
-	bind_text(st, 1, path);
-	return exec_stmt(s, S_CLAIMS_DEL_PATH, st);
+	return exec_text(s, S_CLAIMS_DEL_PATH, 1, path, NULL);
 }
 
 int
@@ -1016,9 +1011,7 @@ source_page_put(struct source *s, const struct source_page *p)
 int
 source_page_del(struct source *s, const char *url)
 {
-	sqlite3_stmt *st = stmt(s, S_PAGE_DEL);
-	bind_text(st, 1, url);
-	return exec_stmt(s, S_PAGE_DEL, st);
+	return exec_text(s, S_PAGE_DEL, 1, url, NULL);
 }
 
 int
@@ -1098,10 +1091,7 @@ source_journal_clear(struct source *s, uint64_t gen)
 int
 source_hist_add(struct source *s, const char *url, const char *path)
 {
-	sqlite3_stmt *st = stmt(s, S_HIST_ADD);
-	bind_text(st, 1, url);
-	bind_text(st, 2, path);
-	return exec_stmt(s, S_HIST_ADD, st);
+	return exec_text(s, S_HIST_ADD, 2, url, path);
 }
 
 int
@@ -1113,18 +1103,13 @@ source_hist_of_path(struct source *s, const char *path, source_str_fn *fn, void 
 int
 source_hist_move(struct source *s, const char *from, const char *to)
 {
-	sqlite3_stmt *st = stmt(s, S_HIST_MOVE);
-	bind_text(st, 1, from);
-	bind_text(st, 2, to);
-	return exec_stmt(s, S_HIST_MOVE, st);
+	return exec_text(s, S_HIST_MOVE, 2, from, to);
 }
 
 int
 source_hist_del_path(struct source *s, const char *path)
 {
-	sqlite3_stmt *st = stmt(s, S_HIST_DEL_PATH);
-	bind_text(st, 1, path);
-	return exec_stmt(s, S_HIST_DEL_PATH, st);
+	return exec_text(s, S_HIST_DEL_PATH, 1, path, NULL);
 }
 
 int
@@ -1140,10 +1125,7 @@ source_hist_del(struct source *s, const char *url, const char *path)
 int
 source_claim_del(struct source *s, const char *url, const char *path)
 {
-	sqlite3_stmt *st = stmt(s, S_CLAIM_DEL);
-	bind_text(st, 1, url);
-	bind_text(st, 2, path);
-	return exec_stmt(s, S_CLAIM_DEL, st);
+	return exec_text(s, S_CLAIM_DEL, 2, url, path);
 }
 
 int
