@@ -22,6 +22,7 @@
 #include "shared/buf.h"
 #include "shared/err.h"
 #include "tests/harness.h"
+#include "tests/unit/renderer/examples.h"
 
 #define GOLDEN_DIR "tests/render"
 
@@ -119,38 +120,6 @@ vault_embed(void *arg, const struct render_link *l, struct buf *out, struct buf 
 	}
 	struct render_opts o = {.resolve = vault_resolve, .arg = arg, .embed = vault_embed};
 	return render_markdown(slice_str(md), &o, out, NULL);
-}
-
-static char *
-read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b;
-	buf_init(&b, 0);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	buf_cstr(&b);
-	return (char *)buf_steal(&b, NULL);
-}
-
-static void
-put_tabs(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i + 2 < n && (uint8_t)s[i] == 0xE2 && (uint8_t)s[i + 1] == 0x86 &&
-		    (uint8_t)s[i + 2] == 0x92) {
-			buf_putc(b, '\t');
-			i += 2;
-		} else {
-			buf_putc(b, s[i]);
-		}
-	}
 }
 
 /* Runs one file; returns the number of examples, adding failures to the running test. */

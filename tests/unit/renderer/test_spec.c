@@ -19,6 +19,7 @@
 #include "renderer/render.h"
 #include "shared/buf.h"
 #include "tests/harness.h"
+#include "tests/unit/renderer/examples.h"
 
 /*
  * Measured: 643 of 655 pass. The others, by number:
@@ -34,43 +35,6 @@ static const char *spec_paths[] = {
         "../shared/testdata/commonmark-spec-0.31.2.txt",
         "shared/testdata/commonmark-spec-0.31.2.txt",
 };
-
-static char *
-read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	struct buf b;
-	buf_init(&b, 0);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	if (b.err) {
-		buf_fini(&b);
-		return NULL;
-	}
-	*len = b.len;
-	buf_cstr(&b);
-	return (char *)buf_steal(&b, NULL);
-}
-
-/* Appends s with the spec's visible tab ("→", U+2192) turned back into a tab. */
-static void
-put_tabs(struct buf *b, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i + 2 < n && (uint8_t)s[i] == 0xE2 && (uint8_t)s[i + 1] == 0x86 &&
-		    (uint8_t)s[i + 2] == 0x92) {
-			buf_putc(b, '\t');
-			i += 2;
-		} else {
-			buf_putc(b, s[i]);
-		}
-	}
-}
 
 /* Removes every occurrence of pat, and of pat-prefixed attributes up to the closing quote. */
 static void
