@@ -13,6 +13,8 @@
 #   BENCH_OUT     where to write the report (default docs/BENCH.md)
 #   BENCH_TSV     also write every figure as "key<TAB>value" lines to this file
 #   BENCH_KEEP=1  keep the work folder
+#   BENCH_ONLY    the sections to run, of: reads memory pushes sustained render (default all;
+#                 memory needs reads). A partial run writes only what it measured.
 #
 # Servers listen on 127.0.0.1 only and are pinned to CPU 0, load generators to CPU 1. Every
 # process it starts is recorded and stopped by PID on exit. Every loop is bounded.
@@ -909,13 +911,15 @@ targets_section() {
 # --- run ---------------------------------------------------------------------------------------
 
 t_start=$(now_ns)
-SECTION=1 read_section || log "reads failed"
-SECTION=3 memory_section || log "memory failed"
-SECTION=2 push_section || log "pushes failed"
-SECTION=2b sustained_section || log "sustained failed"
+ONLY=" ${BENCH_ONLY:-reads memory pushes sustained render} "
+want() { case "$ONLY" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+want reads && { SECTION=1 read_section || log "reads failed"; }
+want memory && want reads && { SECTION=3 memory_section || log "memory failed"; }
+want pushes && { SECTION=2 push_section || log "pushes failed"; }
+want sustained && { SECTION=2b sustained_section || log "sustained failed"; }
 # The read servers are done: stop them before the render race.
 for p in ${READ_FRONTD:-} ${NOVIEWS_PID:-} ${READ_INGESTD:-} ${NGINX_PID:-} ${REF_GZ:-} ${REF_ID:-}; do stop "$p"; done
-SECTION=4 render_section || log "render failed"
+want render && { SECTION=4 render_section || log "render failed"; }
 SECTION=5 targets_section
 SECTION=5 md "The whole run took $(($(ms_since "$t_start") / 1000)) s."
 if [ -f "$here/findings.md" ]; then
